@@ -1,0 +1,29 @@
+/*
+ * fail.h: an error plus the client-visible `details` object of platform.md §2. Details are
+ * rendered JSON held in the request arena, so model/ can name a field without including
+ * json/. Only http/resp.c writes them out.
+ */
+#ifndef ROSTER_FAIL_H
+#define ROSTER_FAIL_H
+
+#include "core/arena.h"
+#include "core/err.h"
+
+struct fail {
+	enum err err;
+	const char *details; /* JSON object text, or NULL */
+	int retry_after;     /* seconds for 429/503; 0 = the default for the status */
+};
+
+/*
+ * Records err with details built from NULL-terminated key, value string pairs
+ * ({"field":"level","reason":"..."}); returns err so callers can write
+ * `return fail_set(f, a, ERR_INVALID_FIELD, "field", "level", "reason", "too big", NULL);`.
+ */
+enum err fail_set(struct fail *f, struct arena *a, enum err err, ...);
+/* Records err with pre-rendered details (a JSON object, or NULL). */
+enum err fail_raw(struct fail *f, enum err err, const char *details_json);
+enum err fail_field(struct fail *f, struct arena *a, enum err err, const char *field,
+		    const char *reason);
+
+#endif

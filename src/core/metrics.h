@@ -1,0 +1,40 @@
+/*
+ * metrics.h: process-wide counters for /metrics (platform.md §8). The only mutable state the
+ * workers share besides the database; updated with relaxed atomics. Labels are fixed sets,
+ * so every series is a slot in a static array; route labels are route indices.
+ */
+#ifndef ROSTER_METRICS_H
+#define ROSTER_METRICS_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+
+enum metric_reject { REJ_FRAMING, REJ_BODY_TOO_LARGE, REJ_CREDENTIAL_IN_QUERY, REJ_CONN_LIMIT, REJ_N };
+enum metric_login { LOGIN_SUCCESS, LOGIN_FAILURE, LOGIN_RATE_LIMITED, LOGIN_N };
+enum metric_keycheck { KC_OK, KC_UNKNOWN, KC_EXPIRED, KC_REVOKED, KC_IP_DENIED, KC_SCOPE_DENIED, KC_N };
+enum metric_limiter { LIM_LOGIN_USER, LIM_LOGIN_IP, LIM_KEY_CREATE, LIM_N };
+enum metric_dberr { DBE_BUSY, DBE_FULL, DBE_IO, DBE_CONNECTION, DBE_OTHER, DBE_N };
+
+/* Routes are counted by index; metrics_init() is told how many there are and their labels. */
+void metrics_init(int64_t start_ms, const char *db_kind, unsigned n_routes,
+		  const char *const *route_labels, const char *const *route_surfaces);
+void metrics_request(int route, const char *method, int status, int64_t dur_ns);
+void metrics_reject(enum metric_reject r);
+void metrics_login(enum metric_login o);
+void metrics_keycheck(enum metric_keycheck o);
+void metrics_csrf_failure(void);
+void metrics_rate_limited(enum metric_limiter l);
+void metrics_pw_hash(int verify, int64_t dur_ns);
+void metrics_db_query(int write, int64_t dur_ns);
+void metrics_db_error(enum metric_dberr k);
+void metrics_audit_entry(void);
+void metrics_inflight(int delta);
+void metrics_pw_inflight(int delta);
+void metrics_set_db_up(int up);
+void metrics_set_sessions_active(int64_t n);
+
+/* Renders Prometheus text format 0.0.4. */
+void metrics_render(struct buf *out);
+
+#endif

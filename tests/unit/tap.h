@@ -1,0 +1,56 @@
+/*
+ * tap.h: a minimal TAP producer for unit tests run by prove. A program that ran no check
+ * fails (STYLE.md §10: no test that asserts nothing).
+ */
+#ifndef ROSTER_TAP_H
+#define ROSTER_TAP_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed;
+
+#define ok(cond, ...)                                                          \
+	do {                                                                   \
+		int ok_c_ = (cond) ? 1 : 0;                                    \
+		tap_n++;                                                       \
+		if (!ok_c_)                                                    \
+			tap_failed++;                                          \
+		printf("%s %d - ", ok_c_ ? "ok" : "not ok", tap_n);            \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+		if (!ok_c_)                                                    \
+			printf("#   failed at %s:%d\n", __FILE__, __LINE__);       \
+	} while (0)
+
+#define is_int(got, want, name)                                                          \
+	do {                                                                             \
+		long long g_ = (long long)(got), w_ = (long long)(want);                 \
+		ok(g_ == w_, "%s", name);                                                \
+		if (g_ != w_)                                                            \
+			printf("#   got %lld, want %lld\n", g_, w_);                         \
+	} while (0)
+
+#define is_str(got, want, name)                                                          \
+	do {                                                                             \
+		const char *g_ = (got), *w_ = (want);                                    \
+		int same_ = (g_ == NULL && w_ == NULL) ||                                \
+			    (g_ != NULL && w_ != NULL && strcmp(g_, w_) == 0);           \
+		ok(same_, "%s", name);                                                   \
+		if (!same_)                                                              \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)",              \
+			       w_ ? w_ : "(null)");                                      \
+	} while (0)
+
+static inline int
+tap_done(void)
+{
+	if (tap_n == 0) {
+		printf("not ok 1 - the program ran no check\n1..1\n");
+		return 1;
+	}
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
