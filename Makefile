@@ -37,7 +37,8 @@ $(BUILD)/libroster.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c | $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/gen/embedded.c: scripts/embed.sh $(SQL) $(WEB)
 	@mkdir -p $(dir $@)

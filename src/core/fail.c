@@ -9,17 +9,16 @@
 #include "core/buf.h"
 #include "core/limits.h"
 
-enum err
-fail_set(struct fail *f, struct arena *a, enum err err, ...)
+static char *
+json_kv_v(struct arena *a, va_list ap)
 {
 	struct buf b;
 	const char *k, *v;
 	bool first = true;
-	va_list ap;
+	char *out;
 
 	buf_init(&b, LIMIT_DETAILS);
 	buf_putc(&b, '{');
-	va_start(ap, err);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
 		if (v == NULL)
@@ -31,11 +30,33 @@ fail_set(struct fail *f, struct arena *a, enum err err, ...)
 		buf_putc(&b, ':');
 		buf_json_str(&b, v, strlen(v));
 	}
-	va_end(ap);
 	buf_putc(&b, '}');
-	f->err = err;
-	f->details = (first || b.overflow) ? NULL : arena_strndup(a, b.p, b.len);
+	out = (first || b.overflow) ? NULL : arena_strndup(a, b.p, b.len);
 	buf_release(&b);
+	return out;
+}
+
+char *
+json_kv(struct arena *a, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, a);
+	out = json_kv_v(a, ap);
+	va_end(ap);
+	return out;
+}
+
+enum err
+fail_set(struct fail *f, struct arena *a, enum err err, ...)
+{
+	va_list ap;
+
+	va_start(ap, err);
+	f->err = err;
+	f->details = json_kv_v(a, ap);
+	va_end(ap);
 	return err;
 }
 

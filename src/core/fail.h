@@ -23,6 +23,9 @@ struct fail {
 enum err fail_set(struct fail *f, struct arena *a, enum err err, ...);
 /* Records err with pre-rendered details (a JSON object, or NULL). */
 enum err fail_raw(struct fail *f, enum err err, const char *details_json);
+/* {"k1":"v1",...} from NULL-terminated string pairs (NULL values skipped), in the arena. */
+char *json_kv(struct arena *a, ...);
+
 enum err fail_field(struct fail *f, struct arena *a, enum err err, const char *field,
 		    const char *reason);
 

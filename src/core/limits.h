@@ -4,7 +4,7 @@
 #ifndef ROSTER_LIMITS_H
 #define ROSTER_LIMITS_H
 
-/* platform.md §1: request body on /api/* (--body-limit default). */
+/* platform.md §1: request body on the /api/ surface (--body-limit default). */
 #define LIMIT_BODY_API (1024 * 1024)
 /* SECURITY.md §2: ReAdmin-compatible routes (--readmin-body-limit default). */
 #define LIMIT_BODY_READMIN (4 * 1024 * 1024)

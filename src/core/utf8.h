@@ -12,6 +12,12 @@
 bool utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t utf8_count(const char *s, size_t len);
+/*
+ * Decodes the code point at s (len > 0 bytes available) and sets *n to its byte length. An
+ * ill-formed or truncated sequence returns -1 with *n the bytes to skip (the maximal
+ * ill-formed subpart, at least 1), which is where Unicode puts one U+FFFD. NUL decodes as 0.
+ */
+int32_t utf8_decode(const char *s, size_t len, size_t *n);
 
 enum text_kind {
 	TEXT_NAME,     /* no controls at all, no outer whitespace */

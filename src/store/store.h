@@ -28,8 +28,13 @@ struct val {
 #define V_NULL ((struct val){ .t = VT_NULL })
 #define V_INT(x) ((struct val){ .t = VT_INT, .i = (int64_t)(x) })
 /* A NULL pointer binds SQL NULL. */
-#define V_TEXT(x) \
-	((struct val){ .t = (x) ? VT_TEXT : VT_NULL, .s = (x), .len = (x) ? strlen(x) : 0 })
+static inline struct val
+v_text(const char *s)
+{
+	struct val v = { .t = s ? VT_TEXT : VT_NULL, .s = s, .len = s ? strlen(s) : 0 };
+	return v;
+}
+#define V_TEXT(x) v_text(x)
 #define V_TEXTN(x, n) ((struct val){ .t = VT_TEXT, .s = (x), .len = (n) })
 
 /* A result set in the caller's arena, row-major: v[row * ncol + col]. Text is NUL-terminated. */

@@ -1,0 +1,29 @@
+/*
+ * api.h: the route tables each api/ file exports. http/router.c joins them in this order;
+ * OpenAPI and the metrics route labels are generated from the same rows.
+ */
+#ifndef ROSTER_API_H
+#define ROSTER_API_H
+
+#include <stddef.h>
+
+#include "auth/perm.h"
+#include "http/req.h"
+
+struct route_table {
+	const struct route *rows;
+	size_t n;
+};
+
+#define ROUTE_TABLE(name, arr) const struct route_table name = { arr, sizeof(arr) / sizeof(arr[0]) }
+
+extern const struct route_table api_ops_routes;
+extern const struct route_table api_auth_routes;
+extern const struct route_table api_keys_routes;
+extern const struct route_table api_audit_routes;
+
+/* Shared writers for objects several surfaces print. */
+void write_user_ref(struct jw *w, const char *id, const char *username);
+void write_me(struct req *r, struct jw *w);
+
+#endif

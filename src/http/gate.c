@@ -1,0 +1,399 @@
+/*
+ * gate.c: the one gate every routed request passes, in the check order of
+ * staff-admin.md §1.6. A handler cannot forget authentication, CSRF, a permission or the
+ * transaction: the route row declares them and only this file performs them.
+ */
+#include "http/gate.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth/auth.h"
+#include "auth/perm.h"
+#include "config.h"
+#include "core/clock.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/rfc3339.h"
+#include "core/strconv.h"
+#include "core/utf8.h"
+#include "http/cookie.h"
+#include "http/resp.h"
+#include "http/router.h"
+
+static enum err
+gate_fail(struct req *r, enum err err, const char *k1, const char *v1, const char *k2,
+	  const char *v2)
+{
+	return fail_set(&r->ctx.fail, r->arena, err, k1, v1, k2, v2, (const char *)NULL);
+}
+
+/* SEC S07 K04: names that carry credentials, and any value that looks like a key. */
+static bool
+credential_in_query(const struct req *r)
+{
+	static const char *const names[] = { "api_key", "apiKey", "key",     "token",
+					     "access_token", "x-api-key", "session",
+					     "roster_session", "api-key", "loader-id" };
+	for (size_t i = 0; i < r->nquery; i++) {
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(r->query[i].name, names[k]) == 0)
+				return true;
+		if (strncmp(r->query[i].value, APIKEY_PREFIX, 6) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const struct qfield *
+query_field(const struct route *rt, const char *name)
+{
+	for (const struct qfield *q = rt->query; q && q->name; q++)
+		if (strcmp(q->name, name) == 0)
+			return q;
+	return NULL;
+}
+
+/* SEC Q01-Q05: every parameter known, once, and well-formed. */
+static enum err
+gate_query(struct req *r)
+{
+	for (size_t i = 0; i < r->nquery; i++) {
+		const struct qparam *p = &r->query[i];
+		const struct qfield *q = query_field(r->route, p->name);
+		const char *why = NULL;
+		int64_t iv;
+
+		if (q == NULL)
+			return gate_fail(r, ERR_UNKNOWN_PARAMETER, "parameter", p->name, NULL, NULL);
+		for (size_t j = 0; j < i && !q->repeatable; j++)
+			if (strcmp(r->query[j].name, p->name) == 0)
+				return gate_fail(r, ERR_DUPLICATE_PARAMETER, "parameter", p->name,
+						 NULL, NULL);
+		switch (q->type) {
+		case Q_INT:
+			if (!str_to_i64(p->value, p->value_len, q->min, q->max, &iv))
+				why = "must be an integer in range";
+			break;
+		case Q_TEXT:
+			if (!text_check(p->value, p->value_len, TEXT_FREE, (size_t)q->min,
+					(size_t)q->max, &why))
+				why = why ? why : "is invalid";
+			break;
+		case Q_ID:
+			if (!id_is_valid(p->value))
+				why = "must be a 24-character lowercase hex id";
+			break;
+		case Q_BOOL:
+			if (strcmp(p->value, "true") != 0 && strcmp(p->value, "false") != 0)
+				why = "must be true or false";
+			break;
+		case Q_TIME:
+			if (!rfc3339_parse(p->value, &iv))
+				why = "must be an RFC 3339 time";
+			break;
+		case Q_ENUM:
+			why = "is not an accepted value";
+			for (const char *const *v = q->values; v && *v; v++)
+				if (strcmp(*v, p->value) == 0)
+					why = NULL;
+			break;
+		}
+		if (why != NULL)
+			return gate_fail(r, ERR_INVALID_PARAMETER, "parameter", p->name, "reason", why);
+	}
+	return ERR_OK;
+}
+
+static bool
+media_is_json(const char *ct)
+{
+	if (ct == NULL)
+		return false;
+	size_t n = strlen("application/json");
+	if (strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	ct += n;
+	ct += strspn(ct, " \t");
+	if (*ct == '\0')
+		return true;
+	if (*ct != ';')
+		return false;
+	ct++;
+	ct += strspn(ct, " \t");
+	return strcasecmp(ct, "charset=utf-8") == 0 || strcasecmp(ct, "charset=\"utf-8\"") == 0;
+}
+
+/* SEC J01-J15: media type, then strict JSON against the route's field table. */
+static enum err
+gate_body(struct req *r)
+{
+	const char *ce = req_header(r, "Content-Encoding");
+	static const char empty[] = "{}";
+	const char *body = r->body;
+	size_t len = r->body_len;
+
+	if (len > 0 && (r->method == M_GET || r->method == M_HEAD || r->route->body == NULL))
+		return ERR_UNEXPECTED_BODY;
+	if (r->route->body == NULL)
+		return ERR_OK;
+	if (len > 0 && (!media_is_json(req_header(r, "Content-Type")) ||
+			(ce != NULL && strcasecmp(ce, "identity") != 0)))
+		return ERR_MEDIA_TYPE;
+	if (len == 0) {
+		body = empty;
+		len = 2;
+	}
+	if (json_parse(r->arena, body, len, &r->json) != JSON_OK)
+		return ERR_INVALID_JSON;
+	return json_check(r->json, r->route->body, true, r->arena, &r->ctx.fail);
+}
+
+/* Key headers (SEC K01 K02 K05); returns the presented key or NULL. */
+static enum err
+key_header(struct req *r, const char **key)
+{
+	const char *auth = req_header(r, "Authorization");
+	const char *xk = req_header(r, "x-api-key");
+	const char *xt = req_header(r, "x-api-token");
+	const char *bearer = NULL;
+
+	*key = NULL;
+	if (req_header_count(r, "Authorization") > 1 || req_header_count(r, "x-api-key") > 1 ||
+	    req_header_count(r, "x-api-token") > 1)
+		return ERR_AMBIGUOUS_CREDENTIALS;
+	if (auth != NULL) {
+		if (strncasecmp(auth, "Bearer ", 7) != 0)
+			bearer = ""; /* another scheme: key mode, refused without a lookup */
+		else
+			bearer = auth + 7 + strspn(auth + 7, " ");
+	}
+	const char *vals[3] = { bearer, xk, xt };
+	for (int i = 0; i < 3; i++) {
+		if (vals[i] == NULL)
+			continue;
+		if (*key != NULL && strcmp(*key, vals[i]) != 0)
+			return ERR_AMBIGUOUS_CREDENTIALS;
+		*key = vals[i];
+	}
+	return ERR_OK;
+}
+
+static void
+deny_log(struct req *r, const char *event, const char *why)
+{
+	const char *kv[] = { "requestId", r->request_id, "ip", r->ip, "route", r->route->path,
+			     "reason", why, NULL };
+	log_kv(LOG_WARN, event, why, kv);
+}
+
+/* Steps 4-8 of the check order. */
+static enum err
+gate_authenticate(struct req *r)
+{
+	const struct route *rt = r->route;
+	struct ctx *c = &r->ctx;
+	const char *key, *cookie_hdr, *tok = NULL;
+	size_t tok_len = 0;
+	enum err err;
+
+	if (rt->auth == AUTH_NONE)
+		return ERR_OK;
+	err = key_header(r, &key);
+	if (err)
+		return err;
+	if (key != NULL) {
+		if (!apikey_is_wellformed(key)) {
+			metrics_keycheck(KC_UNKNOWN);
+			return ERR_UNAUTHENTICATED;
+		}
+		err = apikey_authenticate(c, key);
+		if (err) {
+			deny_log(r, "key.denied", "unknown, expired or revoked key");
+			return err;
+		}
+		if (!apikey_ip_allowed(c->actor.key_allowlist, r->ip)) {
+			metrics_keycheck(KC_IP_DENIED);
+			deny_log(r, "key.denied", "address not in the key's allow-list");
+			return ERR_IP_NOT_ALLOWED;
+		}
+		if (!(rt->auth & AUTH_KEY))
+			return ERR_SESSION_REQUIRED;
+		if (rt->scope != SCOPE_NONE && !scope_covers(c->actor.scopes, rt->scope)) {
+			metrics_keycheck(KC_SCOPE_DENIED);
+			for (int i = 0; i < SCOPE_COUNT; i++)
+				if (rt->scope & (1u << i))
+					gate_fail(r, ERR_SCOPE_MISSING, "scope", scope_names[i], NULL,
+						  NULL);
+			deny_log(r, "key.denied", "scope missing");
+			return ERR_SCOPE_MISSING;
+		}
+		metrics_keycheck(KC_OK);
+		r->touch_key = c->actor.key_last_used_at + LIMIT_TOUCH_INTERVAL_MS <= c->now;
+	} else {
+		cookie_hdr = req_header(r, "Cookie");
+		unsigned n = cookie_hdr ? cookie_find(cookie_hdr, "roster_session", &tok, &tok_len) : 0;
+		if (n == 0)
+			return ERR_UNAUTHENTICATED;
+		if (n > 1 || !auth_token_is_wellformed(tok, tok_len)) {
+			cookie_set_session(r, NULL);
+			return ERR_UNAUTHENTICATED;
+		}
+		err = session_authenticate(c, arena_strndup(r->arena, tok, tok_len));
+		if (err) {
+			cookie_set_session(r, NULL);
+			return err;
+		}
+		if (!(rt->auth & AUTH_COOKIE))
+			return ERR_UNAUTHENTICATED;
+		r->touch_session = c->actor.session_last_seen_at + LIMIT_TOUCH_INTERVAL_MS <= c->now;
+		if (r->method != M_GET && r->method != M_HEAD) {
+			const char *host = req_header(r, "Host");
+			char *origin = arena_printf(r->arena, "http://%s", host ? host : "");
+			if (!csrf_check(c, req_header(r, "Sec-Fetch-Site"), req_header(r, "Origin"),
+					req_header(r, "x-csrf-token"), origin)) {
+				metrics_csrf_failure();
+				deny_log(r, "auth.csrf_failed", "CSRF validation failed");
+				return ERR_CSRF;
+			}
+		}
+	}
+	if (c->actor.pw_change_required && !rt->pw_change_ok)
+		return ERR_PASSWORD_CHANGE_REQUIRED;
+	if (rt->perm != PERM_NONE && !(c->actor.perms & PERM_BIT(rt->perm))) {
+		gate_fail(r, ERR_FORBIDDEN, "permission", perm_catalogue[rt->perm].key, NULL, NULL);
+		deny_log(r, "authz.denied", perm_catalogue[rt->perm].key);
+		return ERR_FORBIDDEN;
+	}
+	return ERR_OK;
+}
+
+enum err
+req_tx_begin(struct req *r, bool write)
+{
+	return store_begin(r->ctx.store, write);
+}
+
+enum err
+req_tx_commit(struct req *r)
+{
+	return store_commit(r->ctx.store);
+}
+
+void
+req_tx_rollback(struct req *r)
+{
+	store_rollback(r->ctx.store);
+}
+
+/* Bookkeeping after COMMIT in its own short write; a failure never fails the request. */
+static void
+gate_touch(struct req *r)
+{
+	struct ctx *c = &r->ctx;
+
+	if (!r->touch_session && !r->touch_key)
+		return;
+	if (store_begin(c->store, true) != ERR_OK)
+		return;
+	if ((r->touch_session && session_touch(c) != ERR_OK) ||
+	    (r->touch_key && apikey_touch(c) != ERR_OK) || store_commit(c->store) != ERR_OK)
+		store_rollback(c->store);
+}
+
+static enum err
+gate_run(struct req *r)
+{
+	const struct route *rt = r->route;
+	struct ctx *c = &r->ctx;
+	enum err err;
+
+	/* Step 3: a credential in the URL is refused before anything reads it. */
+	if (credential_in_query(r)) {
+		metrics_reject(REJ_CREDENTIAL_IN_QUERY);
+		return ERR_CREDENTIAL_IN_QUERY;
+	}
+	if (!rt->notx) {
+		c->store = store_pool_get(r->pool);
+		err = store_begin(c->store, rt->writes && !rt->outbound);
+		if (err)
+			return err;
+	}
+	err = gate_authenticate(r);
+	if (err == ERR_OK)
+		err = gate_query(r);
+	if (err == ERR_OK)
+		err = gate_body(r);
+	if (err)
+		return err;
+	/* Outbound routes do their slow step with no transaction open (STYLE.md §1). */
+	if (rt->outbound && store_in_tx(c->store)) {
+		err = store_commit(c->store);
+		if (err)
+			return err;
+	}
+	resp_begin(r);
+	err = rt->fn(r);
+	if (err == ERR_OK && r->out.overflow)
+		err = ERR_INTERNAL;
+	if (c->store != NULL && store_in_tx(c->store)) {
+		if (err == ERR_OK)
+			err = store_commit(c->store);
+		else
+			store_rollback(c->store);
+	}
+	return err;
+}
+
+void
+gate_handle(struct req *r, struct store_pool *pool)
+{
+	char allow[64];
+	enum err err;
+
+	r->pool = pool;
+	r->ctx.arena = r->arena;
+	r->ctx.now = clock_now_ms();
+	r->ctx.request_id = r->request_id;
+	r->ctx.ip = r->ip;
+	switch (router_match(r, allow, sizeof(allow))) {
+	case ROUTER_NOT_FOUND:
+		gate_reject(r, ERR_NOT_FOUND, NULL);
+		return;
+	case ROUTER_METHOD:
+		gate_reject(r, ERR_METHOD_NOT_ALLOWED, NULL);
+		req_header_add(r, "Allow", allow);
+		return;
+	case ROUTER_OK:
+		break;
+	}
+	err = gate_run(r);
+	if (r->ctx.store != NULL) {
+		store_rollback(r->ctx.store);
+		if (err == ERR_OK)
+			gate_touch(r);
+		store_pool_put(pool, r->ctx.store);
+		r->ctx.store = NULL;
+	}
+	resp_security_headers(r, r->route->surface);
+	if (err == ERR_OK) {
+		if (!r->raw)
+			resp_end(r);
+		return;
+	}
+	if (err == ERR_INTERNAL)
+		log_kv(LOG_ERROR, "http.internal", "handler failed",
+		       (const char *const[]){ "requestId", r->request_id, "route", r->route->path,
+					      NULL });
+	resp_error(r, err, r->ctx.fail.err == err ? r->ctx.fail.details : NULL,
+		   r->ctx.fail.err == err ? r->ctx.fail.retry_after : 0);
+}
+
+void
+gate_reject(struct req *r, enum err err, const char *details)
+{
+	resp_error(r, err, details, 0);
+	resp_security_headers(r, surface_of_path(r->path ? r->path : "/"));
+}
