@@ -17,7 +17,7 @@ has_prefix(const char *s, const char *prefix)
 enum err
 store_open(const char *url, const struct store_opts *o, struct store **out)
 {
-	const char *path = url;
+	const char *path = url, *sep;
 
 	*out = NULL;
 	if (url == NULL || *url == '\0') {
@@ -33,9 +33,11 @@ store_open(const char *url, const struct store_opts *o, struct store **out)
 		/* "sqlite:///srv/roster.db" is the URL spelling of "sqlite:/srv/roster.db". */
 		if (has_prefix(path, "//"))
 			path += 2;
-	} else if (strstr(url, "://") != NULL) {
-		/* A bare path never looks like a URL; refuse rather than create a file named so. */
-		log_error("store.open", "store: unsupported database URL scheme in '%.40s'", url);
+	} else if ((sep = strstr(url, "://")) != NULL) {
+		/* A bare path never looks like a URL; refuse rather than create a file named so.
+		 * Only the scheme is logged: the rest may hold a password. */
+		log_error("store.open", "store: unsupported database URL scheme '%.*s'",
+			  (int)(sep - url < 20 ? sep - url : 20), url);
 		return ERR_STORE;
 	}
 	if (*path == '\0') {

@@ -93,13 +93,14 @@ test_roundtrip(void)
 {
 	char out[RFC3339_LEN + 1];
 	bool all = true;
+	uint64_t x = 1;
 	int64_t ms, back;
 	int i;
 
 	/* A deterministic spread of instants over the whole accepted range. */
-	for (i = 0, ms = 0; i < 20000; i++) {
-		ms = (ms * 6364136223846793005LL + 1442695040888963407LL) & INT64_MAX;
-		ms %= 253402300800000LL;
+	for (i = 0; i < 20000; i++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		ms = (int64_t)((x >> 11) % 253402300800000u);
 		rfc3339_format(ms, out);
 		if (!rfc3339_parse(out, &back) || back != ms) {
 			all = false;

@@ -103,14 +103,15 @@ test_migrate(struct arena *a, struct store *s)
 	is_int(store_dialect(s), STORE_SQLITE, "dialect is SQLite");
 	is_int(store_schema_version(s), 0, "empty database is at version 0");
 	ok(store_schema_latest() >= 1, "binary carries at least migration 1");
-	is_int(count(s, a, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'"), 0,
-	       "reading the version created nothing");
+	is_int(count(s, a, "SELECT count(*) FROM sqlite_master"
+			   " WHERE name = 'schema_migrations'"),
+	       0, "reading the version created nothing");
 
 	is_int(store_migrate(s, &applied), ERR_OK, "migrate from zero");
 	is_int(applied, n_embedded(), "every embedded migration applied");
 	is_int(store_schema_version(s), store_schema_latest(), "version is the latest");
-	ok(store_query(s, a, "SELECT name, applied_at FROM schema_migrations WHERE version = 1", NULL,
-		       0, &rows) == ERR_OK &&
+	ok(store_query(s, a, "SELECT name, applied_at FROM schema_migrations WHERE version = 1",
+		       NULL, 0, &rows) == ERR_OK &&
 		   rows.n == 1,
 	   "version 1 is recorded");
 	is_str(rows.n == 1 ? rows_text(&rows, 0, 0) : NULL, "0001_base.sql", "under its file name");
@@ -298,7 +299,8 @@ test_errors(struct arena *a, struct store *s)
 			  NULL),
 	       ERR_CONFLICT, "foreign key violation is ERR_CONFLICT");
 	is_int(insert_role(s, "r9", "delta", 0), ERR_INTERNAL, "CHECK violation is ERR_INTERNAL");
-	is_int(store_exec(s, "SELEC 1", NULL, 0, NULL), ERR_INTERNAL, "syntax error is ERR_INTERNAL");
+	is_int(store_exec(s, "SELEC 1", NULL, 0, NULL), ERR_INTERNAL,
+	       "syntax error is ERR_INTERNAL");
 	is_int(store_exec(s, "SELECT ?", NULL, 0, NULL), ERR_INTERNAL,
 	       "a missing value is ERR_INTERNAL");
 	is_int(store_exec(s, "SELECT 1", perm, 1, NULL), ERR_INTERNAL,
@@ -333,7 +335,8 @@ test_tx(struct arena *a, struct store *s, struct store *s2)
 
 	is_int(store_begin(s, true), ERR_OK, "begin write again");
 	is_int(insert_role(s, "r4", "delta", 40), ERR_OK, "insert");
-	is_int(insert_role(s, "r5", "delta", 50), ERR_CONFLICT, "a conflict inside the transaction");
+	is_int(insert_role(s, "r5", "delta", 50), ERR_CONFLICT,
+	       "a conflict inside the transaction");
 	ok(store_in_tx(s), "keeps the transaction open");
 	is_int(store_commit(s), ERR_OK, "commit");
 	ok(!store_in_tx(s), "committed");
@@ -401,8 +404,13 @@ test_busy(struct arena *a, const char *url)
 	struct store *s1, *s2;
 	int64_t t0, ms;
 
-	if (store_open(url, &test_opts, &s1) != ERR_OK || store_open(url, &test_opts, &s2) != ERR_OK) {
-		ok(0, "open two connections");
+	if (store_open(url, &test_opts, &s1) != ERR_OK) {
+		ok(0, "open the first connection");
+		return;
+	}
+	if (store_open(url, &test_opts, &s2) != ERR_OK) {
+		ok(0, "open the second connection");
+		store_close(s1);
 		return;
 	}
 	is_int(store_begin(s1, true), ERR_OK, "first connection takes the write lock");
@@ -452,8 +460,8 @@ test_backup(struct arena *a, struct store *s, const char *dir)
 
 	if (store_open(path, &test_opts, &b) == ERR_OK) {
 		is_int(store_schema_version(b), store_schema_latest(), "backup has the schema");
-		is_int(count(b, a, "SELECT count(*) FROM roles"), count(s, a, "SELECT count(*) FROM roles"),
-		       "backup has the rows");
+		is_int(count(b, a, "SELECT count(*) FROM roles"),
+		       count(s, a, "SELECT count(*) FROM roles"), "backup has the rows");
 		store_close(b);
 	} else {
 		ok(0, "open the backup");
