@@ -29,7 +29,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BUILD)/roster $(UNIT_BIN)
 
 $(BUILD)/roster: $(BUILD)/src/main.o $(BUILD)/libroster.a
-	$(CC) -o $@ $^ $(LDLIBS_ALL)
+	@echo "LINK $@"
+	@$(CC) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/libroster.a: $(LIB_OBJ)
 	@rm -f $@
@@ -49,7 +50,8 @@ $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libroster.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libroster.a $(LDLIBS_ALL)
+	@echo "LINK $@"
+	@$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libroster.a $(LDLIBS_ALL)
 
 release:
 	$(MAKE) BUILD=build-release OPT="-O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE" \
@@ -83,6 +85,7 @@ api-asan: asan
 		node --test --test-concurrency=2 tests/api/
 
 test: deps
+	sh scripts/check-layers.sh
 	$(MAKE) unit
 	$(MAKE) api
 	$(MAKE) api-asan

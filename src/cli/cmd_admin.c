@@ -10,6 +10,7 @@
 #include "auth/secret.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "model/apikeys.h"
 #include "model/audit.h"
 #include "model/users.h"
 
@@ -43,8 +44,6 @@ admin_create_owner(struct ctx *c, const char *username, bool if_none, char pw[21
 static enum err
 admin_reset_password(struct ctx *c, const char *username, char pw[21])
 {
-	static const char SQL_REVOKE_KEYS[] =
-		"UPDATE api_keys SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
 	const char *id;
 	char hash[SECRET_PW_MAX];
 	enum err err;
@@ -58,9 +57,8 @@ admin_reset_password(struct ctx *c, const char *username, char pw[21])
 		err = user_set_password(c, id, hash, true);
 	if (!err)
 		err = session_revoke_user(c, id, NULL);
-	const struct val args[] = { V_INT(c->now), V_TEXT(id) };
 	if (!err)
-		err = store_exec(c->store, SQL_REVOKE_KEYS, args, 2, NULL);
+		err = apikey_revoke_user(c, id);
 	if (!err)
 		err = audit_write(c, "user.password_reset", "user", id, NULL, NULL, NULL);
 	return err;

@@ -41,6 +41,8 @@ static const char SQL_INSERT[] =
 	" created_by, created_at, expires_at, ip_allowlist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_REVOKE[] =
 	"UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL";
+static const char SQL_REVOKE_USER[] =
+	"UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE user_id = ? AND revoked_at IS NULL";
 static const char SQL_LEVEL[] =
 	"SELECT COALESCE(r.level, 0) FROM users u LEFT JOIN roles r ON r.id = u.role_id"
 	" WHERE u.id = ? AND u.status = 'active'";
@@ -150,6 +152,15 @@ apikey_revoke(struct ctx *c, const char *id, bool *changed)
 
 	*changed = n > 0;
 	return err;
+}
+
+enum err
+apikey_revoke_user(struct ctx *c, const char *user_id)
+{
+	const struct val args[] = { V_INT(c->now),
+				    V_TEXT(c->actor.user_id[0] ? c->actor.user_id : NULL),
+				    V_TEXT(user_id) };
+	return store_exec(c->store, SQL_REVOKE_USER, args, 3, NULL);
 }
 
 enum err

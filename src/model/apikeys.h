@@ -34,6 +34,8 @@ enum err apikey_list(struct ctx *c, const char *user_id, const char *status, int
 enum err apikey_get(struct ctx *c, const char *id, struct rows *out);
 /* Revokes; already revoked keys stay unchanged (*changed false). */
 enum err apikey_revoke(struct ctx *c, const char *id, bool *changed);
+/* Revokes every unrevoked key of a user (password reset, removal). */
+enum err apikey_revoke_user(struct ctx *c, const char *user_id);
 /* Level of a user (0 without role); ERR_USER_NOT_FOUND when not active. */
 enum err user_level(struct ctx *c, const char *user_id, int *level);
 /* "active" | "expired" | "revoked" for a key row. */
