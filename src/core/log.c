@@ -104,7 +104,9 @@ static void
 line_begin(struct buf *b, enum log_level lvl, const char *event)
 {
 	char ts[RFC3339_LEN + 1];
-	const char *name = (unsigned)lvl < 4 ? level_names[lvl] : "error";
+	const char *name = (size_t)lvl < sizeof(level_names) / sizeof(level_names[0])
+				   ? level_names[lvl]
+				   : "error";
 
 	/* The tail is kept free so the closing members always fit. */
 	buf_init(b, LIMIT_LOG_LINE - LOG_TAIL);

@@ -2,6 +2,7 @@
  * test_buf.c: the capped buffer (sticky overflow, never a partial append) and JSON string
  * escaping: controls, DEL, C1, U+2028/2029, and U+FFFD for bytes that are not UTF-8.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
