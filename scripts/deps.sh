@@ -3,11 +3,14 @@
 # npm test tools. Safe to run again; does nothing when all is present.
 set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev sqlite3 nodejs npm"
+libsodium-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev sqlite3"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
+# Node may come from another packager; only its absence makes us install Debian's.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
 	echo "deps: installing$missing" >&2
 	sudo=""

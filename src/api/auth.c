@@ -126,6 +126,21 @@ presented_token(struct req *r)
 	return arena_strndup(r->arena, tok, len);
 }
 
+/* The long-lived device id, set once per browser; alt clustering reads it at sign-in. */
+static void
+device_cookie_ensure(struct req *r)
+{
+	const char *hdr = req_header(r, "Cookie"), *v;
+	size_t len;
+	char id[ID_LEN + 1];
+
+	if (hdr != NULL && cookie_find(hdr, "roster_device", &v, &len) == 1 && len == ID_LEN &&
+	    id_is_valid(arena_strndup(r->arena, v, len)))
+		return;
+	id_new(r->ctx.now, id);
+	cookie_set_device(r, id);
+}
+
 static enum err
 login_refuse(struct req *r, const char *ukey)
 {
@@ -216,6 +231,7 @@ auth_login(struct req *r)
 		return err;
 	write_login(r, token, csrf);
 	secret_wipe(token, sizeof(token));
+	device_cookie_ensure(r);
 	metrics_login(LOGIN_SUCCESS);
 	return ERR_OK;
 }

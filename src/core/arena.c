@@ -1,7 +1,8 @@
 /*
  * arena.c: the per-request region allocator (see arena.h). Memory comes from a chain of
- * zero-filled blocks and is handed out by bumping an offset, 16-byte aligned; nothing is ever
- * freed or reused before arena_free(), so every allocation is zero-filled by construction.
+ * blocks and is handed out by bumping an offset, 16-byte aligned; nothing is freed or reused
+ * before arena_free(). Each allocation is zeroed as it is handed out, not each block as it is
+ * made, since a request uses far less than the blocks it touches.
  * A request larger than a quarter block gets a block of its own, so one big body does not
  * waste the tail of the current block and small allocations keep filling it.
  */

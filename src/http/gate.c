@@ -334,6 +334,10 @@ gate_run(struct req *r)
 		if (err)
 			return err;
 	}
+	/* Headers a failing handler added (a new session cookie) must not leave with the error. */
+	struct hdr *last = r->headers;
+	while (last && last->next)
+		last = last->next;
 	resp_begin(r);
 	err = rt->fn(r);
 	if (err == ERR_OK && r->out.overflow)
@@ -343,6 +347,12 @@ gate_run(struct req *r)
 			err = store_commit(c->store);
 		else
 			store_rollback(c->store);
+	}
+	if (err) {
+		if (last != NULL)
+			last->next = NULL;
+		else
+			r->headers = NULL;
 	}
 	return err;
 }
