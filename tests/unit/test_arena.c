@@ -59,6 +59,20 @@ test_alloc(void)
 	ok(arena_used(a) >= 2000 + (1 << 20), "arena_used counts what was handed out (%zu)",
 	   arena_used(a));
 	arena_free(a);
+
+	/* Blocks come from malloc, which reuses freed memory: zeroing must not rely on it. */
+	zero = true;
+	for (i = 0; i < 4; i++) {
+		a = arena_new();
+		p = arena_alloc(a, 8000);
+		zero &= all_zero(p, 8000);
+		memset(p, 0xCD, 8000);
+		p = arena_alloc(a, 8000);
+		zero &= all_zero(p, 8000);
+		memset(p, 0xCD, 8000);
+		arena_free(a);
+	}
+	ok(zero, "allocations are zero even where a previous arena left bytes behind");
 }
 
 static void
