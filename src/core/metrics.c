@@ -74,6 +74,7 @@ static _Atomic uint64_t audit_entries;
 static struct histogram pw_hash[2]; /* hash, verify */
 static struct histogram db_query[2]; /* read, write */
 static _Atomic int64_t inflight;
+static _Atomic int64_t connections;
 static _Atomic int64_t pw_inflight;
 static _Atomic int64_t sessions_active;
 static _Atomic int64_t db_up;
@@ -228,6 +229,12 @@ void
 metrics_inflight(int delta)
 {
 	atomic_fetch_add_explicit(&inflight, delta, memory_order_relaxed);
+}
+
+void
+metrics_connections(int delta)
+{
+	atomic_fetch_add_explicit(&connections, delta, memory_order_relaxed);
 }
 
 void
@@ -527,6 +534,8 @@ metrics_render(struct buf *out)
 	put_labelled(out, "roster_db_errors_total", "kind", dberr_names, db_errors, DBE_N);
 	put_gauge(out, "roster_http_requests_in_flight", "Requests being handled now.",
 		  &inflight);
+	put_gauge(out, "roster_http_connections_open", "Client connections open now.",
+		  &connections);
 	put_gauge(out, "roster_password_hash_in_flight", "Password hashes running now.",
 		  &pw_inflight);
 	put_gauge(out, "roster_sessions_active", "Login sessions not expired or revoked.",

@@ -30,6 +30,7 @@ void metrics_db_query(int write, int64_t dur_ns);
 void metrics_db_error(enum metric_dberr k);
 void metrics_audit_entry(void);
 void metrics_inflight(int delta);
+void metrics_connections(int delta);
 void metrics_pw_inflight(int delta);
 void metrics_set_db_up(int up);
 void metrics_set_sessions_active(int64_t n);

@@ -388,6 +388,9 @@ gate_handle(struct req *r, struct store_pool *pool)
 		r->ctx.store = NULL;
 	}
 	resp_security_headers(r, r->route->surface);
+	/* Counted only once the entries are committed. */
+	for (int i = 0; err == ERR_OK && i < r->ctx.audit_n; i++)
+		metrics_audit_entry();
 	if (err == ERR_OK) {
 		if (!r->raw)
 			resp_end(r);

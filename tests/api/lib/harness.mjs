@@ -152,3 +152,56 @@ export function sql(server, query) {
   const out = execFileSync('sqlite3', ['-json', server.dbPath, query]).toString().trim();
   return out ? JSON.parse(out) : [];
 }
+
+// Splits what raw() collected into HTTP responses, framed by Content-Length (or chunked, or
+// close-delimited). Returns { responses: [{ status, reason, headers (Map, lower-case names,
+// first value), headerList ([name, value] in order), body, complete }], rest }: `rest` holds
+// whatever could not be read as a further response (garbage, a truncated or repeated head).
+export function parseResponses(text) {
+  const responses = [];
+  let i = 0;
+  while (i < text.length) {
+    const m = /^HTTP\/1\.[01] (\d{3})(?: ([^\r\n]*))?\r\n/.exec(text.slice(i, i + 256));
+    const headEnd = text.indexOf('\r\n\r\n', i);
+    if (!m || headEnd < 0) break;
+    const headerList = [];
+    const headers = new Map();
+    for (const line of text.slice(i + m[0].length, headEnd).split('\r\n')) {
+      if (line === '') continue;
+      const colon = line.indexOf(':');
+      const name = (colon < 0 ? line : line.slice(0, colon)).trim().toLowerCase();
+      const value = colon < 0 ? '' : line.slice(colon + 1).trim();
+      headerList.push([name, value]);
+      if (!headers.has(name)) headers.set(name, value);
+    }
+    const status = Number(m[1]);
+    let j = headEnd + 4;
+    let body = '';
+    let complete = true;
+    if ((status >= 100 && status < 200) || status === 204 || status === 304) {
+      body = '';
+    } else if ((headers.get('transfer-encoding') || '').toLowerCase() === 'chunked') {
+      for (;;) {
+        const eol = text.indexOf('\r\n', j);
+        if (eol < 0) { complete = false; j = text.length; break; }
+        const size = parseInt(text.slice(j, eol), 16);
+        if (!Number.isFinite(size)) { complete = false; break; }
+        j = eol + 2;
+        if (size === 0) { const end = text.indexOf('\r\n', j); j = end < 0 ? text.length : end + 2; break; }
+        body += text.slice(j, j + size);
+        j += size + 2;
+      }
+    } else if (headers.has('content-length')) {
+      const n = Number(headers.get('content-length'));
+      body = text.slice(j, j + n);
+      complete = body.length === n;
+      j += body.length;
+    } else {
+      body = text.slice(j);
+      j = text.length;
+    }
+    responses.push({ status, reason: m[2] ?? '', headers, headerList, body, complete });
+    i = j;
+  }
+  return { responses, rest: text.slice(i) };
+}
