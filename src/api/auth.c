@@ -319,10 +319,20 @@ auth_password(struct req *r)
 		return ctx_fail(c, ERR_INVALID_FIELD, "newPassword", "must differ from the current password");
 	if (strcmp(nw, c->actor.username) == 0)
 		return ctx_fail(c, ERR_INVALID_FIELD, "newPassword", "must differ from the username");
+	int retry = 0, limiter = 0;
 	err = req_tx_begin(r, false);
+	/* Wrong current passwords count as login failures, so the same throttle guards them. */
+	if (!err)
+		err = throttle_check(c, username_key(r->arena, c->actor.username), r->ip, &retry,
+				     &limiter);
 	if (!err)
 		err = user_password_hash(c, c->actor.user_id, &old_hash);
 	req_tx_rollback(r);
+	if (err == ERR_RATE_LIMITED) {
+		metrics_rate_limited((enum metric_limiter)limiter);
+		c->fail.err = ERR_RATE_LIMITED;
+		c->fail.retry_after = retry;
+	}
 	if (err)
 		return err;
 	if (!pwslots_acquire()) {

@@ -181,6 +181,12 @@ keys_create(struct req *r)
 }
 
 static enum err
+keys_rate_limit(struct req *r)
+{
+	return apikey_rate_check(&r->ctx, r->ctx.actor.user_id);
+}
+
+static enum err
 keys_get(struct req *r)
 {
 	struct ctx *c = &r->ctx;
@@ -249,7 +255,7 @@ static const struct route keys_routes[] = {
 	  .summary = "List API keys (own, or another user's with manage_api_keys)" },
 	{ .method = M_POST, .path = "/api/keys", .fn = keys_create, .surface = SURF_API,
 	  .auth = AUTH_COOKIE, .perm = PERM_CREATE_API_KEYS, .body = keys_create_fields,
-	  .writes = true, .summary = "Create an API key; the secret is returned once" },
+	  .writes = true, .limit = keys_rate_limit, .summary = "Create an API key; the secret is returned once" },
 	{ .method = M_GET, .path = "/api/keys/{keyId}", .fn = keys_get, .surface = SURF_API,
 	  .auth = AUTH_COOKIE, .perm = PERM_NONE, .summary = "One API key" },
 	{ .method = M_DELETE, .path = "/api/keys/{keyId}", .fn = keys_revoke, .surface = SURF_API,

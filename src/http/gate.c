@@ -322,6 +322,8 @@ gate_run(struct req *r)
 			return err;
 	}
 	err = gate_authenticate(r);
+	if (err == ERR_OK && rt->limit != NULL)
+		err = rt->limit(r);
 	if (err == ERR_OK)
 		err = gate_query(r);
 	if (err == ERR_OK)

@@ -65,6 +65,7 @@ struct route {
 	bool outbound;         /* slow step (hashing, Roblox) outside any transaction */
 	bool pw_change_ok;     /* usable while passwordChangeRequired */
 	bool notx;             /* touches no storage (healthz, metrics) */
+	handler_fn limit;      /* endpoint rate limit, step 9 of the check order; may be NULL */
 	const char *summary;   /* OpenAPI */
 };
 

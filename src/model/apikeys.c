@@ -35,7 +35,8 @@ static const char SQL_GET[] = AK_SELECT " WHERE k.id = ?";
 static const char SQL_UNREVOKED[] =
 	"SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL";
 static const char SQL_RECENT[] =
-	"SELECT COUNT(*), MIN(created_at) FROM api_keys WHERE user_id = ? AND created_at > ?";
+	"SELECT COUNT(*), MIN(created_at) FROM api_keys"
+	" WHERE user_id = ? AND created_at > ? AND created_by IS NOT NULL";
 static const char SQL_INSERT[] =
 	"INSERT INTO api_keys (id, name, secret_hash, prefix, last_four, scopes, user_id,"
 	" created_by, created_at, expires_at, ip_allowlist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -78,20 +79,6 @@ apikey_create(struct ctx *c, const struct apikey_input *in, char secret_out[64],
 		return err;
 	if (rows_int(&rows, 0, 0) >= LIMIT_KEYS_PER_USER)
 		return fail_set(&c->fail, c->arena, ERR_LIMIT_REACHED, "limit", "50", (const char *)NULL);
-	if (!in->by_cli) {
-		const struct val rargs[] = { V_TEXT(in->user_id), V_INT(c->now - 3600 * 1000LL) };
-		err = store_query(c->store, c->arena, SQL_RECENT, rargs, 2, &rows);
-		if (err)
-			return err;
-		if (rows_int(&rows, 0, 0) >= LIMIT_KEY_CREATES_PER_HOUR) {
-			int64_t left = rows_int(&rows, 0, 1) + 3600 * 1000LL - c->now;
-			metrics_rate_limited(LIM_KEY_CREATE);
-			c->fail.err = ERR_RATE_LIMITED;
-			c->fail.details = NULL;
-			c->fail.retry_after = (int)((left + 999) / 1000);
-			return ERR_RATE_LIMITED;
-		}
-	}
 	secret_token(32, token, sizeof(token));
 	int n = snprintf(secret_out, 64, "%s%s", APIKEY_PREFIX, token);
 	if (n != APIKEY_LEN)
@@ -110,6 +97,25 @@ apikey_create(struct ctx *c, const struct apikey_input *in, char secret_out[64],
 	err = store_exec(c->store, SQL_INSERT, args, nitems(args), NULL);
 	secret_wipe(token, sizeof(token));
 	return err;
+}
+
+enum err
+apikey_rate_check(struct ctx *c, const char *user_id)
+{
+	const struct val args[] = { V_TEXT(user_id), V_INT(c->now - 3600 * 1000LL) };
+	struct rows rows;
+	enum err err = store_query(c->store, c->arena, SQL_RECENT, args, 2, &rows);
+
+	if (err)
+		return err;
+	if (rows_int(&rows, 0, 0) < LIMIT_KEY_CREATES_PER_HOUR)
+		return ERR_OK;
+	int64_t left = rows_int(&rows, 0, 1) + 3600 * 1000LL - c->now;
+	metrics_rate_limited(LIM_KEY_CREATE);
+	c->fail.err = ERR_RATE_LIMITED;
+	c->fail.details = NULL;
+	c->fail.retry_after = (int)((left + 999) / 1000);
+	return ERR_RATE_LIMITED;
 }
 
 enum err

@@ -24,7 +24,9 @@ enum apikey_col {
 	AK_USER_LEVEL, AK_NCOLS
 };
 
-/* Checks the 50-key and 20-per-hour limits; secret_out receives prapi_... (50 chars + NUL). */
+/* 20 creations through the API per user per hour (CLI keys are not counted). */
+enum err apikey_rate_check(struct ctx *c, const char *user_id);
+/* Checks the 50-key limit; secret_out receives prapi_... (50 chars + NUL). */
 enum err apikey_create(struct ctx *c, const struct apikey_input *in, char secret_out[64],
 		       char id_out[ID_LEN + 1]);
 /* user_id NULL = every user (CLI --all); status NULL or active|expired|revoked. */

@@ -65,14 +65,19 @@ test('login sets a session cookie with the documented attributes and returns csr
   assert.equal(await loginCount(), before + 1);
 });
 
-test('login sets roster_device when the browser has none (platform.md §3)',
-  { todo: 'server bug: login never sets the roster_device cookie (cookie_set_device is never called)' }, async () => {
-    const res = await loginRes(srv, 'owner', OWNER_PASSWORD);
-    assert.equal(res.status, 200);
-    const dev = cookieFrom(res, 'roster_device');
-    assert.ok(dev, 'roster_device cookie set');
-    assert.match(dev.raw, /HttpOnly/);
-  });
+test('login sets roster_device when the browser has none, and keeps an existing one', async () => {
+  const res = await loginRes(srv, 'owner', OWNER_PASSWORD);
+  assert.equal(res.status, 200);
+  const dev = cookieFrom(res, 'roster_device');
+  assert.ok(dev, 'roster_device cookie set');
+  const attrs = dev.raw.split(';').map((a) => a.trim());
+  assert.ok(attrs.includes('HttpOnly') && attrs.includes('SameSite=Lax') && attrs.includes('Path=/'), dev.raw);
+  assert.match(dev.value, /^\S{8,}$/);
+  const again = await loginRes(srv, 'owner', OWNER_PASSWORD, { Cookie: `roster_device=${dev.value}` });
+  assert.equal(again.status, 200);
+  assert.equal(cookieFrom(again, 'roster_device'), null, 'an existing device id is kept');
+  assert.ok(cookieFrom(again), 'the session cookie is still set');
+});
 
 test('unknown user and wrong password get identical 401 bodies', async () => {
   const before = await loginCount();
@@ -569,7 +574,7 @@ test('a wrong current password counts as a login failure for the username', asyn
 });
 
 test('POST /api/auth/password is throttled like login after 10 wrong current passwords (platform.md §3: 429)',
-  { todo: 'server bug: auth_password never checks the login throttle, so wrong currentPassword guesses are unlimited' }, async () => {
+  async () => {
     const user = 'pwthrottle_two';
     const otp = cliOwner(srv, user);
     const s = await firstLogin(srv, user, otp, 'right-password-1');
@@ -592,3 +597,47 @@ test('POST /api/auth/password is throttled like login after 10 wrong current pas
       owner = await ownerLogin();
     }
   });
+
+test('behind a trusted proxy the right-most untrusted X-Forwarded-For hop is the client (K07)', async () => {
+  const { key, secret } = (await api(srv, 'POST', '/api/keys', {
+    session: owner, body: { name: 'xff', scopes: ['staff:read'], ipAllowlist: ['10.5.0.0/16'] },
+  })).json.data;
+  const withXff = (xff) => api(srv, 'GET', '/api/auth/me', { key: secret, headers: xff ? { 'X-Forwarded-For': xff } : {} });
+  expectError(await withXff(null), 403, 'ip_not_allowed');
+  expectError(await withXff('10.5.1.1, 192.0.2.9'), 403, 'ip_not_allowed');
+  assert.equal((await withXff('10.5.1.1')).status, 200);
+  assert.equal((await withXff('192.0.2.9, 10.5.1.1')).status, 200);
+  assert.equal((await withXff('10.5.1.1, 127.0.0.1')).status, 200, 'trusted hops are skipped');
+  const k = (await api(srv, 'GET', `/api/keys/${key.id}`, { session: owner })).json.data.key;
+  assert.equal(k.lastUsedIp, '10.5.1.1');
+});
+
+test('with an https --public-url: Secure cookies and Origin checked against that origin', async () => {
+  const pub = await startServer({ args: ['--public-url', 'https://roster.example'] });
+  try {
+    const s = await ownerSession(pub);
+    const res = await loginRes(pub, 'owner', OWNER_PASSWORD, { Origin: 'https://roster.example', 'Sec-Fetch-Site': 'same-origin' });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(cookieFrom(res).raw.split(';').map((a) => a.trim()).includes('Secure'), cookieFrom(res).raw);
+    expectError(await loginRes(pub, 'owner', OWNER_PASSWORD, { Origin: `http://127.0.0.1:${pub.port}` }), 403, 'csrf_failed');
+    const body = { name: 'pub', scopes: ['staff:read'] };
+    expectError(await api(pub, 'POST', '/api/keys', { session: s, body, headers: { Origin: `http://127.0.0.1:${pub.port}` } }), 403, 'csrf_failed');
+    assert.equal(await keyTotal(pub, s), 0);
+    const ok = await api(pub, 'POST', '/api/keys', { session: s, body, headers: { Origin: 'https://roster.example' } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(await keyTotal(pub, s), 1);
+    const out = await api(pub, 'POST', '/api/auth/logout', { session: s });
+    assertCookieCleared(out);
+    assert.match(cookieFrom(out).raw, /Secure/);
+  } finally {
+    await pub.stop();
+  }
+});
+
+test('route checks come before credential checks: GET /api/auth/logout?token=x is 405', async () => {
+  const res = await api(srv, 'GET', '/api/auth/logout?token=x');
+  expectError(res, 405, 'method_not_allowed');
+  expectError(await api(srv, 'GET', '/api/nope?token=x'), 404, 'not_found');
+  expectError(await api(srv, 'GET', '/api/auth/me?api%5Fkey=x'), 400, 'credential_in_query');
+  expectError(await api(srv, 'GET', '/api/auth/me?q=prapi%5Fx'), 400, 'credential_in_query');
+});

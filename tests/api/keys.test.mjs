@@ -516,7 +516,8 @@ test('CLI: key list prints JSON lines without secrets; key revoke revokes', asyn
   // --all lists revoked keys too; the default does not.
   assert.ok(!srv.cli(['key', 'list', '--user', 'owner']).stdout.includes(made.id));
   assert.ok(srv.cli(['key', 'list', '--user', 'owner', '--all']).stdout.includes(made.id));
-  assert.equal(srv.cli(['key', 'revoke', 'nope']).status, 2);
+  assert.equal(srv.cli(['key', 'revoke', 'nope']).status, 2, 'usage error');
+  assert.equal(srv.cli(['key', 'revoke', 'f'.repeat(24)]).status, 1, 'runtime failure for an unknown key');
 });
 
 test('K12: a new secret appears nowhere in the database, its WAL or the logs', async () => {
@@ -540,3 +541,44 @@ test('K12: a new secret appears nowhere in the database, its WAL or the logs', a
   for (const f of files) assert.equal(readFileSync(f).indexOf(s.cookie), -1);
   assert.ok(!srv.readLogs().includes(s.cookie));
 });
+
+test('lastUsedAt and lastUsedIp are written at most once a minute', async () => {
+  const { key, secret } = await mk({ name: 'touch', scopes: ['staff:read'] });
+  assert.equal((await meWithKey(secret)).status, 200);
+  const first = (await getKey(key.id)).lastUsedAt;
+  assert.ok(first);
+  clk.advance(30e3);
+  assert.equal((await meWithKey(secret)).status, 200);
+  assert.equal((await getKey(key.id)).lastUsedAt, first, 'not rewritten within a minute');
+  clk.advance(31e3);
+  assert.equal((await meWithKey(secret)).status, 200);
+  const later = (await getKey(key.id)).lastUsedAt;
+  assert.ok(Date.parse(later) >= Date.parse(first) + 60e3, `${first} -> ${later}`);
+});
+
+test('check order: the hourly creation limit (step 9) answers before body validation (step 10)',
+  async () => {
+    const otp = cliOwner(srv, 'order_check');
+    const s = await firstLogin(srv, 'order_check', otp, 'order-check-password');
+    for (let i = 0; i < 20; i++)
+      assert.equal((await api(srv, 'POST', '/api/keys', { session: s, body: { name: 'o' + i, scopes: ['staff:read'] } })).status, 200);
+    expectError(await api(srv, 'POST', '/api/keys', { session: s, body: { name: 'ok', scopes: ['staff:read'] } }), 429, 'rate_limited');
+    const bad = await api(srv, 'POST', '/api/keys', { session: s, body: { name: 'bad', scopes: ['nope'] } });
+    assert.equal(await keyTotal(srv, s), 20, 'nothing created');
+    expectError(bad, 429, 'rate_limited');
+    assert.ok(Number(bad.headers.get('retry-after')) > 0);
+  });
+
+test('keys made with the CLI do not use up the API\'s 20-per-hour allowance',
+  async () => {
+    const otp = cliOwner(srv, 'cli_then_api');
+    const s = await firstLogin(srv, 'cli_then_api', otp, 'cli-then-api-pw');
+    for (let i = 0; i < 5; i++) cliKey(srv, 'cli_then_api', 'c' + i);
+    const statuses = [];
+    for (let i = 0; i < 20; i++)
+      statuses.push((await api(srv, 'POST', '/api/keys', { session: s, body: { name: 'a' + i, scopes: ['staff:read'] } })).status);
+    const total = await keyTotal(srv, s);
+    assert.deepEqual(statuses, Array(20).fill(200));
+    assert.equal(total, 25);
+    expectError(await api(srv, 'POST', '/api/keys', { session: s, body: { name: 'a20', scopes: ['staff:read'] } }), 429, 'rate_limited');
+  });

@@ -77,11 +77,11 @@ export async function rawRequest(server, method, path, headers = {}, body = '') 
 export function metricValue(text, name, labels = {}) {
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue;
-    const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/);
+    const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})? (\S+)$/);
     if (!m || m[1] !== name) continue;
     const got = {};
-    for (const p of (m[3] || '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) got[p[1]] = p[2];
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
+    for (const p of (m[2] || '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) got[p[1]] = p[2];
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
   }
   return 0;
 }
