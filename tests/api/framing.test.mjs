@@ -6,6 +6,7 @@
 // nothing else answered) is a plain test and the envelope/one-answer half a separate todo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import {
   startServer, api, raw, login, ownerSession, createKey, OWNER_PASSWORD, parseResponses,
 } from './lib/harness.mjs';
@@ -386,9 +387,7 @@ test('L01 1,000 header lines: 431 close', async () => {
   assert.doesNotMatch(r.text, /"status":"ok"/);
 });
 
-test('L01 a 40 KB URL: 414 or 431, close', {
-  todo: 'server bug: the request line is not counted against the 32 KiB cap; 40 KB URLs are routed (404 / 400, kept open)',
-}, async () => {
+test('L01 a 40 KB URL: 414 or 431, close', async () => {
   for (const target of [`/api/${'a'.repeat(40 * 1024)}`, `/healthz?x=${'a'.repeat(40 * 1024)}`]) {
     const r = await raw(srv, `GET ${target} HTTP/1.1\r\n${HOST}\r\n`, KEEP);
     const { responses } = parseResponses(r.text);
@@ -458,16 +457,37 @@ test('L07 51 query parameters: 400 close, fast', async () => {
     best = Math.min(best, ms);
   }
   assert.ok(best < FAST_MS, `answered in ${best.toFixed(1)} ms`);
+  // 500 empty parameters still reach Roster's own check (the library's pool holds them).
+  const r = await raw(srv, `GET /api/audit?${'a&'.repeat(500)} HTTP/1.1\r\n${HOST}\r\n`, { quietMs: 2000 });
+  expectClose(r, 400, 'invalid_parameter');
 });
 
+// Runs on its own server: the request that hangs also leaks its arena (LeakSanitizer would fail
+// the whole file at stop), so on failure that server is killed rather than stopped.
 test('L07 10,000 query parameters inside the URL limit: 400 or 414, fast', {
-  todo: 'server bug: from ~1,000 parameters libmicrohttpd runs out of connection memory and the server stays silent until the 30 s timeout',
+  todo: 'server bug: from ~600 parameters (a 1.2 KB URL) libmicrohttpd runs out of connection memory; no answer until the 30 s timeout; the request arena and in-flight count leak',
 }, async () => {
-  const { out: r, ms } = await timed(() => raw(srv, `GET /api/audit?${'a&'.repeat(10000)} HTTP/1.1\r\n${HOST}\r\n`, { quietMs: 2000 }));
-  const { responses } = parseResponses(r.text);
-  assert.equal(responses.length, 1, 'an answer: ' + JSON.stringify(r.text.slice(0, 200)));
-  assert.ok([400, 414].includes(responses[0].status));
-  assert.ok(ms < FAST_MS * 5, `answered in ${ms.toFixed(0)} ms`);
+  const iso = await startServer();
+  let passed = false;
+  try {
+    const { out: r, ms } = await timed(() => raw(iso, `GET /api/audit?${'a&'.repeat(10000)} HTTP/1.1\r\n${HOST}\r\n`, { quietMs: 2000 }));
+    const { responses } = parseResponses(r.text);
+    assert.equal(responses.length, 1, 'an answer: ' + JSON.stringify(r.text.slice(0, 200)));
+    assert.ok([400, 414].includes(responses[0].status), r.text.slice(0, 200));
+    assert.ok(ms < FAST_MS, `answered in ${ms.toFixed(0)} ms`);
+    expectClose(r, responses[0].status, null);
+    passed = true;
+  } finally {
+    if (passed) {
+      await iso.stop(); // also fails on a sanitizer report
+    } else {
+      iso.proc.removeAllListeners('exit');
+      const exited = new Promise((resolve) => iso.proc.on('exit', resolve));
+      iso.proc.kill('SIGKILL');
+      await exited;
+      rmSync(iso.dataDir, { recursive: true, force: true });
+    }
+  }
 });
 
 // ---- P01-P05: request targets ----
