@@ -28,6 +28,7 @@
 #include "core/strconv.h"
 #include "core/xmalloc.h"
 #include "http/gate.h"
+#include "http/peers.h"
 #include "http/router.h"
 #include "http/url.h"
 
@@ -456,14 +457,33 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* The library's own format strings; the attribute lets the compiler check the call. */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	(void)cls;
+	(void)addrlen;
+	if (peers_admit(addr))
+		return MHD_YES;
+	metrics_reject(REJ_CONN_LIMIT);
+	return MHD_NO;
+}
+
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	      enum MHD_ConnectionNotificationCode toe)
 {
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 	(void)cls;
-	(void)conn;
 	(void)socket_context;
-	metrics_connections(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		peers_opened(sa);
+		metrics_connections(1);
+	} else {
+		peers_closed(sa);
+		metrics_connections(-1);
+	}
 }
 
 static void
@@ -539,10 +559,9 @@ server_start(struct store_pool *pool)
 		flags |= MHD_USE_IPv6;
 	srv->pool = pool;
 	srv->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		flags, 0, on_accept, srv, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)LIMIT_CONNECTIONS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)LIMIT_IDLE_SECONDS,
 		/* 32 KiB of headers plus their bookkeeping; we enforce 32 KiB ourselves. No more:
 		 * libmicrohttpd 0.9.75 clears the whole pool between requests, and a 48 KiB pool
