@@ -55,6 +55,54 @@ log_enabled(enum log_level lvl)
 	return (int)lvl >= atomic_load_explicit(&log_threshold, memory_order_relaxed);
 }
 
+/*
+ * SEC 8: warnings and errors (the security log: denials, rate limits, framing, storage) are
+ * held to LOG_BURST lines a second per event name, so a flood of bad requests cannot fill
+ * the disk or drown the log; the rest are only counted (log_suppressed()).
+ */
+#define LOG_BURST 10
+#define LOG_SLOTS 64
+
+struct log_slot {
+	_Atomic int64_t second;
+	_Atomic int n;
+};
+
+static struct log_slot log_slots[LOG_SLOTS];
+static _Atomic uint64_t log_dropped;
+
+static bool
+log_allow(enum log_level lvl, const char *event)
+{
+	uint32_t h = 2166136261u;
+	struct log_slot *slot;
+	struct timespec ts;
+	int64_t now, seen;
+
+	if (lvl < LOG_WARN)
+		return true;
+	for (const char *p = event; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	slot = &log_slots[h % LOG_SLOTS];
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec;
+	seen = atomic_load_explicit(&slot->second, memory_order_relaxed);
+	if (seen != now &&
+	    atomic_compare_exchange_strong_explicit(&slot->second, &seen, now, memory_order_relaxed,
+						    memory_order_relaxed))
+		atomic_store_explicit(&slot->n, 0, memory_order_relaxed);
+	if (atomic_fetch_add_explicit(&slot->n, 1, memory_order_relaxed) < LOG_BURST)
+		return true;
+	atomic_fetch_add_explicit(&log_dropped, 1, memory_order_relaxed);
+	return false;
+}
+
+uint64_t
+log_suppressed(void)
+{
+	return atomic_load_explicit(&log_dropped, memory_order_relaxed);
+}
+
 /* Appends `,"key":"value"`; on overflow leaves the buffer as it was and returns false. */
 static bool
 put_member(struct buf *b, const char *key, const char *val, size_t len)
@@ -154,7 +202,7 @@ log_msg(enum log_level lvl, const char *event, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (!log_enabled(lvl))
+	if (!log_enabled(lvl) || !log_allow(lvl, event))
 		return;
 	va_start(ap, fmt);
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -180,7 +228,7 @@ log_kv(enum log_level lvl, const char *event, const char *msg, const char *const
 	struct buf b;
 	size_t i;
 
-	if (!log_enabled(lvl))
+	if (!log_enabled(lvl) || !log_allow(lvl, event))
 		return;
 	line_begin(&b, lvl, event);
 	if (!put_msg(&b, msg))
@@ -202,7 +250,7 @@ log_raw(enum log_level lvl, const char *event, const char *msg, const char *memb
 	struct buf b;
 	size_t at;
 
-	if (!log_enabled(lvl))
+	if (!log_enabled(lvl) || !log_allow(lvl, event))
 		return;
 	line_begin(&b, lvl, event);
 	if (!put_msg(&b, msg))

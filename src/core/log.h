@@ -7,6 +7,7 @@
 #define ROSTER_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
@@ -24,6 +25,9 @@ void log_msg(enum log_level lvl, const char *event, const char *fmt, ...)
 void log_kv(enum log_level lvl, const char *event, const char *msg, const char *const *kv);
 /* Appends raw pre-rendered JSON members (`"k":v,...`, no braces) after the standard ones. */
 void log_raw(enum log_level lvl, const char *event, const char *msg, const char *members);
+
+/* Warning and error lines left out by the per-event burst limit (10 a second). */
+uint64_t log_suppressed(void);
 
 #define log_debug(ev, ...) log_msg(LOG_DEBUG, ev, __VA_ARGS__)
 #define log_info(ev, ...) log_msg(LOG_INFO, ev, __VA_ARGS__)

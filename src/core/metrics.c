@@ -8,6 +8,8 @@
  */
 #include "core/metrics.h"
 
+#include "core/log.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -536,6 +538,9 @@ metrics_render(struct buf *out)
 		  &inflight);
 	put_gauge(out, "roster_http_connections_open", "Client connections open now.",
 		  &connections);
+	buf_printf(out, "# HELP roster_log_suppressed_total Warning lines left out by the burst limit.\n"
+			"# TYPE roster_log_suppressed_total counter\nroster_log_suppressed_total %llu\n",
+		   (unsigned long long)log_suppressed());
 	put_gauge(out, "roster_password_hash_in_flight", "Password hashes running now.",
 		  &pw_inflight);
 	put_gauge(out, "roster_sessions_active", "Login sessions not expired or revoked.",
