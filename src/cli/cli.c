@@ -13,6 +13,7 @@
 #include "config.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
+#include "json/json.h"
 
 static const struct {
 	const char *name;
@@ -51,6 +52,7 @@ cli_main(int argc, char **argv)
 		free(rest);
 		return EXIT_USAGE;
 	}
+	json_init();
 	if (!secret_init()) {
 		fprintf(stderr, "roster: libsodium could not start\n");
 		free(rest);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/xmalloc.h"
 
 /* jansson's one-argument macros would swallow our functions of the same names. */
 #undef json_is_object
@@ -445,4 +446,11 @@ json_next(const struct json *obj, void **iter, const char **key, const struct js
 	*key = json_object_iter_key(*iter);
 	*val = W(json_object_iter_value(*iter));
 	return true;
+}
+
+void
+json_init(void)
+{
+	/* Process-wide by jansson's design, hence once from main rather than per parse. */
+	json_set_alloc_funcs(xmalloc, free);
 }

@@ -16,6 +16,9 @@
 
 struct json; /* opaque; a JSON value */
 
+/* Routes jansson's allocations through xmalloc (out of memory aborts); once, at start-up. */
+void json_init(void);
+
 enum json_bad {
 	JSON_OK,
 	JSON_SYNTAX,     /* syntax, trailing data, duplicate key, bad UTF-8, \u0000, depth */
