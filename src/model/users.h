@@ -51,4 +51,83 @@ enum err user_password_hash(struct ctx *c, const char *user_id, const char **has
 /* Replaces the hash only while it still equals old_hash; *changed false otherwise. */
 enum err user_change_password(struct ctx *c, const char *user_id, const char *old_hash,
 			      const char *new_hash, bool *changed);
+
+/*
+ * The users API (platform.md §5). Every operation on another account applies H10/H11 of
+ * staff-admin.md §4 against the actor in the caller's transaction and writes one audit entry
+ * (never a password or hash) when it changes something. Results live in the ctx arena.
+ */
+
+/* platform.md §5: at most 10 roleId filters per list request. */
+#define USER_ROLE_FILTER_MAX 10
+/* staff-admin.md §7.2: a soft-deleted account can be restored for 30 days. */
+#define USER_RETENTION_MS (30LL * 24 * 3600 * 1000)
+/* platform.md §1: email is at most 254 code points. */
+#define USER_EMAIL_MAX 254
+
+/* One account with its role (RoleRef fields) and removal record. */
+struct user {
+	const char *id;
+	const char *username;
+	const char *email;
+	const char *roblox_user_id;
+	const char *role_id; /* NULL: no role, level 0 */
+	const char *role_name;
+	const char *role_color;
+	int level;
+	const char *status; /* active | soft_deleted | erased */
+	bool pw_change_required;
+	int64_t created_at;
+	int64_t last_login_at;
+	int64_t deleted_at;
+	const char *deleted_by;
+	const char *deleted_by_name;
+	const char *delete_reason;
+	int64_t retention_expires_at;
+	int64_t restored_at;
+	const char *restored_by;
+	const char *restored_by_name;
+};
+
+struct user_filter {
+	const char *search; /* username/email substring, exact id or Roblox id; NULL = all */
+	const char *const *role_ids;
+	size_t n_role_ids; /* at most USER_ROLE_FILTER_MAX */
+	bool no_role;      /* roleId=none */
+	int64_t page, page_size;
+};
+
+/* Create (every field) and profile update (fields with *_set; a NULL value clears). */
+struct user_input {
+	const char *username;
+	bool username_set;
+	const char *email;
+	bool email_set;
+	const char *roblox_user_id;
+	bool roblox_set;
+	const char *role_id; /* create only; NULL = no role */
+};
+
+/* At most 254 code points, exactly one '@', no whitespace (platform.md §1). */
+bool email_is_valid(const char *s);
+
+/* Active accounts only, by username; *total before paging. */
+enum err user_list(struct ctx *c, const struct user_filter *f, struct user **out, size_t *n,
+		   int64_t *total);
+/* An active account; ERR_USER_NOT_FOUND otherwise (removed accounts are A15's). */
+enum err user_get(struct ctx *c, const char *id, struct user *out);
+/*
+ * POST /api/users after hashing: role (404 role_not_found, H10), then 409 username_taken /
+ * roblox_id_taken; the account starts with passwordChangeRequired.
+ */
+enum err user_add(struct ctx *c, const struct user_input *in, const char *hash, struct user *out);
+/* PATCH /api/users/{id}: H11, then 409 username_taken / roblox_id_taken. */
+enum err user_update(struct ctx *c, const char *id, const struct user_input *in,
+		     struct user *out);
+/* PUT /api/users/{id}/role: role_id NULL removes; 404 role_not_found; H10. */
+enum err user_assign_role(struct ctx *c, const char *id, const char *role_id, struct user *out);
+/* DELETE /api/users/{id} (staff-admin.md §7.2): H11; sessions and keys revoked. */
+enum err user_soft_delete(struct ctx *c, const char *id, const char *reason, struct user *out);
+/* DELETE /api/users/{id}/sessions: H11; *n sessions ended. */
+enum err user_revoke_sessions(struct ctx *c, const char *id, int64_t *n);
 #endif
