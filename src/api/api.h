@@ -21,6 +21,9 @@ extern const struct route_table api_ops_routes;
 extern const struct route_table api_auth_routes;
 extern const struct route_table api_keys_routes;
 extern const struct route_table api_audit_routes;
+extern const struct route_table api_admin_roles_routes;
+extern const struct route_table api_users_routes;
+extern const struct route_table api_alts_routes;
 
 /* Shared writers for objects several surfaces print. */
 void write_user_ref(struct jw *w, const char *id, const char *username);

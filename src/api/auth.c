@@ -15,6 +15,9 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/cookie.h"
+
+#define DEVICE_ID_LEN 22 /* base64url of 16 bytes */
+#include "model/alts.h"
 #include "model/audit.h"
 #include "model/users.h"
 
@@ -126,19 +129,24 @@ presented_token(struct req *r)
 	return arena_strndup(r->arena, tok, len);
 }
 
-/* The long-lived device id, set once per browser; alt clustering reads it at sign-in. */
-static void
+/*
+ * The long-lived device id (staff-admin.md §6.1): 16 random bytes, base64url, set by the
+ * login answer when absent or malformed. It never authenticates anything; alt clustering
+ * records it at sign-in. Returns the id the browser will hold.
+ */
+static const char *
 device_cookie_ensure(struct req *r)
 {
 	const char *hdr = req_header(r, "Cookie"), *v;
 	size_t len;
-	char id[ID_LEN + 1];
+	char id[32];
 
-	if (hdr != NULL && cookie_find(hdr, "roster_device", &v, &len) == 1 && len == ID_LEN &&
-	    id_is_valid(arena_strndup(r->arena, v, len)))
-		return;
-	id_new(r->ctx.now, id);
+	if (hdr != NULL && cookie_find(hdr, "roster_device", &v, &len) == 1 &&
+	    len == DEVICE_ID_LEN && auth_token_is_base64url(v, len))
+		return arena_strndup(r->arena, v, len);
+	secret_token(16, id, sizeof(id));
 	cookie_set_device(r, id);
+	return arena_strdup(r->arena, id);
 }
 
 static enum err
@@ -226,12 +234,13 @@ auth_login(struct req *r)
 	if (!err)
 		err = session_create(c, token, csrf);
 	if (!err)
+		err = signals_record(c, u.id, r->ip, device_cookie_ensure(r));
+	if (!err)
 		err = audit_write(c, "auth.login", "user", u.id, NULL, NULL, NULL);
 	if (err)
 		return err;
 	write_login(r, token, csrf);
 	secret_wipe(token, sizeof(token));
-	device_cookie_ensure(r);
 	metrics_login(LOGIN_SUCCESS);
 	return ERR_OK;
 }

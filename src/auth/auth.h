@@ -20,6 +20,8 @@
 enum err actor_load(struct ctx *c, const char *user_id);
 
 bool auth_token_is_wellformed(const char *t, size_t len);
+/* Only [A-Za-z0-9_-], any length. */
+bool auth_token_is_base64url(const char *t, size_t len);
 
 /* Cookie mode: validates the token (idle, absolute, user active) and fills c->actor. */
 enum err session_authenticate(struct ctx *c, const char *token);

@@ -58,6 +58,18 @@ secret_hash_hex(const void *data, size_t len, char out[SECRET_HASH_HEX + 1])
 	sodium_bin2hex(out, SECRET_HASH_HEX + 1, h, sizeof(h));
 }
 
+void
+secret_keyed_hash_hex(const void *key, size_t keylen, const void *data, size_t len,
+		      char out[SECRET_HASH_HEX + 1])
+{
+	unsigned char h[SECRET_HASH_LEN];
+
+	/* BLAKE2b takes 16-64 key bytes; callers pass the 43-character stored signal key. */
+	assert(keylen >= crypto_generichash_KEYBYTES_MIN && keylen <= crypto_generichash_KEYBYTES_MAX);
+	crypto_generichash(h, sizeof(h), data, len, key, keylen);
+	sodium_bin2hex(out, SECRET_HASH_HEX + 1, h, sizeof(h));
+}
+
 bool
 secret_equal(const void *a, size_t alen, const void *b, size_t blen)
 {

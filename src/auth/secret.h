@@ -22,6 +22,9 @@ void secret_random(void *buf, size_t len);
 uint32_t secret_uniform(uint32_t upper);
 /* BLAKE2b-256 of data as 64 lowercase hex chars + NUL. */
 void secret_hash_hex(const void *data, size_t len, char out[SECRET_HASH_HEX + 1]);
+/* Keyed BLAKE2b-256 (key 16-64 bytes) as hex: identity signals, never stored raw. */
+void secret_keyed_hash_hex(const void *key, size_t keylen, const void *data, size_t len,
+			   char out[SECRET_HASH_HEX + 1]);
 /* Constant-time equality of two equal-length buffers; different lengths are unequal. */
 bool secret_equal(const void *a, size_t alen, const void *b, size_t blen);
 void secret_wipe(void *p, size_t len);

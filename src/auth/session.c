@@ -25,8 +25,12 @@ static const char SQL_SESSION_TOUCH[] = "UPDATE login_sessions SET last_seen_at 
 bool
 auth_token_is_wellformed(const char *t, size_t len)
 {
-	if (len != AUTH_TOKEN_LEN)
-		return false;
+	return len == AUTH_TOKEN_LEN && auth_token_is_base64url(t, len);
+}
+
+bool
+auth_token_is_base64url(const char *t, size_t len)
+{
 	for (size_t i = 0; i < len; i++) {
 		char ch = t[i];
 		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||

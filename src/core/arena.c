@@ -133,6 +133,16 @@ arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *
+arena_realloc(struct arena *a, void *p, size_t old_size, size_t new_size)
+{
+	void *q = arena_alloc(a, new_size);
+
+	if (p != NULL && old_size > 0)
+		memcpy(q, p, old_size < new_size ? old_size : new_size);
+	return q;
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t len)
 {

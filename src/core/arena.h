@@ -25,6 +25,13 @@ char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/*
+ * Growth for arrays that live in the arena: a new zeroed block of new_size bytes holding the
+ * first old_size bytes of p (p may be NULL). The old block stays until the arena is freed, so
+ * doubling growth costs at most twice the final size.
+ */
+void *arena_realloc(struct arena *a, void *p, size_t old_size, size_t new_size);
+
 /* Calls fn(p) when the arena is freed, after anything deferred later. */
 void arena_defer(struct arena *a, void (*fn)(void *), void *p);
 

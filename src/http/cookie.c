@@ -61,6 +61,6 @@ cookie_set_device(struct req *r, const char *device_id)
 
 	req_header_add(r, "Set-Cookie",
 		       arena_printf(r->arena,
-				    "roster_device=%s; HttpOnly; SameSite=Lax; Path=/; Max-Age=63072000%s",
+				    "roster_device=%s; HttpOnly; SameSite=Lax; Path=/; Max-Age=34560000%s",
 				    device_id, secure));
 }

@@ -18,6 +18,9 @@ static const struct route_table *const router_tables[] = {
 	&api_auth_routes,
 	&api_keys_routes,
 	&api_audit_routes,
+	&api_admin_roles_routes,
+	&api_users_routes,
+	&api_alts_routes,
 };
 
 /* Filled once by router_init before the server starts; read-only afterwards. */

@@ -97,6 +97,13 @@ store_query(struct store *s, struct arena *a, const char *sql, const struct val 
 }
 
 enum err
+store_each(struct store *s, const char *sql, const struct val *args, size_t nargs,
+	   store_row_fn fn, void *ctx)
+{
+	return s->ops->each(s, sql, args, nargs, fn, ctx);
+}
+
+enum err
 store_exec(struct store *s, const char *sql, const struct val *args, size_t nargs,
 	   int64_t *changes)
 {

@@ -93,6 +93,14 @@ bool store_in_tx(const struct store *s);
 /* Runs one statement; rows land in the arena. `out` may be NULL for statements without rows. */
 enum err store_query(struct store *s, struct arena *a, const char *sql, const struct val *args,
 		     size_t nargs, struct rows *out);
+/*
+ * Streams the rows of one statement to fn without keeping them: for scans too large to hold
+ * (alt clustering over a million signals). A row's values are valid only during the call;
+ * fn returns false to stop early.
+ */
+typedef bool (*store_row_fn)(const struct val *row, size_t ncol, void *ctx);
+enum err store_each(struct store *s, const char *sql, const struct val *args, size_t nargs,
+		    store_row_fn fn, void *ctx);
 /* Runs one statement without rows; *changes (may be NULL) gets the affected row count. */
 enum err store_exec(struct store *s, const char *sql, const struct val *args, size_t nargs,
 		    int64_t *changes);

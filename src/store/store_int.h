@@ -19,6 +19,8 @@ struct store_ops {
 	/* `out` may be NULL, and then so may `a`: rows are stepped through and dropped. */
 	enum err (*query)(struct store *s, struct arena *a, const char *sql,
 			  const struct val *args, size_t nargs, struct rows *out, int64_t *changes);
+	enum err (*each)(struct store *s, const char *sql, const struct val *args, size_t nargs,
+			 store_row_fn fn, void *ctx);
 	enum err (*exec_script)(struct store *s, const char *sql);
 	/* ERR_INVALID_FIELD where the backend has no file to copy. */
 	enum err (*backup)(struct store *s, const char *path);

@@ -359,6 +359,54 @@ sq_query(struct store *s, struct arena *a, const char *sql, const struct val *ar
 	return sq_run(sq_of(s), a, sql, args, nargs, out, changes, -1);
 }
 
+/* Rows go to fn one at a time; their values live in an arena renewed every 4096 rows. */
+static enum err
+sq_each(struct store *s, const char *sql, const struct val *args, size_t nargs,
+	store_row_fn fn, void *ctx)
+{
+	struct sq *q = sq_of(s);
+	int64_t t0 = clock_mono_ns();
+	struct arena *a = NULL;
+	struct val row[32];
+	sqlite3_stmt *st;
+	size_t ncol, n = 0;
+	bool cached;
+	enum err err;
+	int rc = SQLITE_DONE;
+
+	err = sq_stmt(q, sql, &st, &cached);
+	if (err)
+		return err;
+	ncol = (size_t)sqlite3_column_count(st);
+	if (ncol > sizeof(row) / sizeof(row[0]))
+		err = sq_misuse("too many columns for store_each", sql);
+	if (err == ERR_OK)
+		err = sq_bind(q, st, sql, args, nargs);
+	while (err == ERR_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ % 4096 == 0) {
+			arena_free(a);
+			a = arena_new();
+		}
+		for (size_t c = 0; c < ncol; c++)
+			sq_column(st, (int)c, a, &row[c]);
+		if (!fn(row, ncol, ctx)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (err == ERR_OK && rc != SQLITE_DONE)
+		err = sq_error(rc, sqlite3_errmsg(q->db), sql);
+	arena_free(a);
+	metrics_db_query(0, clock_mono_ns() - t0);
+	if (cached) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
+	return err;
+}
+
 static bool
 sq_in_tx(const struct store *s)
 {
@@ -562,6 +610,7 @@ static const struct store_ops sq_ops = {
 	.rollback = sq_rollback,
 	.in_tx = sq_in_tx,
 	.query = sq_query,
+	.each = sq_each,
 	.exec_script = sq_exec_script,
 	.backup = sq_backup,
 };
