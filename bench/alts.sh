@@ -9,12 +9,10 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 S=${2:-1000000}
 PORT=18482
-make -s release >/dev/null
-BIN=$PWD/build-release/roster
+. bench/lib.sh
 T=$(mktemp -d)
 trap 'kill $RPID 2>/dev/null; rm -rf "$T"' EXIT
-"$BIN" migrate --data-dir "$T/data" 2>/dev/null
-"$BIN" admin create-owner --username owner --data-dir "$T/data" >/dev/null 2>&1
+bench_roster "$T"
 NOW=$(($(date +%s) * 1000))
 sqlite3 "$T/data/roster.db" <<SQL
 PRAGMA journal_mode=WAL;
@@ -37,9 +35,7 @@ UPDATE users SET password_change_required = 0;
 COMMIT;
 SQL
 KEY=$("$BIN" key create --user owner --name bench --scope staff:write --data-dir "$T/data" 2>/dev/null)
-"$BIN" serve --data-dir "$T/data" --listen 127.0.0.1:$PORT 2>"$T/log" &
-RPID=$!
-sleep 1
+bench_serve "$T" $PORT
 echo "accounts=$N signals=$(sqlite3 "$T/data/roster.db" 'SELECT COUNT(*) FROM identity_signals')"
 for run in 1 2; do
 	curl -s -o "$T/out.json" -w "run $run: http=%{http_code} seconds=%{time_total}\n" -X POST \
