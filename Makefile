@@ -25,7 +25,11 @@ WEB      := $(sort $(shell find web -type f 2>/dev/null))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all release asan tsan deps run test unit api api-asan clean lint bench
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all release asan tsan fuzz deps run test unit api api-asan clean lint bench
 all: $(BUILD)/roster $(UNIT_BIN)
 
 $(BUILD)/roster: $(BUILD)/src/main.o $(BUILD)/libroster.a
@@ -64,6 +68,24 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan CC=clang SAN="-fsanitize=thread" all
 
+# Each target runs FUZZ_SECONDS from its corpus folder (SECURITY.md §10: 60 s in make test).
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		build-fuzz/libroster.a
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		clang $(CFLAGS_ALL) -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f \
+			build-fuzz/libroster.a $(PKG_LIBS) -lpthread -lm || exit 1; \
+		mkdir -p build-fuzz/corpus-$$n; \
+		cp tests/fuzz/corpus/$$n/* build-fuzz/corpus-$$n/ 2>/dev/null || true; \
+		echo "FUZZ $$n ($(FUZZ_SECONDS) s)"; \
+		./build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			build-fuzz/corpus-$$n >build-fuzz/$$n.log 2>&1 || \
+			{ tail -40 build-fuzz/$$n.log; exit 1; }; \
+		tail -1 build-fuzz/$$n.log; \
+	done
+
 deps:
 	sh scripts/deps.sh
 
@@ -89,11 +111,12 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) api
 	$(MAKE) api-asan
+	$(MAKE) fuzz
 
 lint:
 	sh scripts/check-layers.sh
 
 clean:
-	rm -rf build build-asan build-release build-tsan
+	rm -rf build build-asan build-release build-tsan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
