@@ -61,6 +61,16 @@ fail_set(struct fail *f, struct arena *a, enum err err, ...)
 }
 
 enum err
+fail_readmin(struct fail *f, enum err err, int status, const char *reason)
+{
+	f->err = err;
+	f->details = NULL;
+	f->status = status;
+	f->reason = reason;
+	return err;
+}
+
+enum err
 fail_raw(struct fail *f, enum err err, const char *details_json)
 {
 	f->err = err;

@@ -13,6 +13,9 @@ struct fail {
 	enum err err;
 	const char *details; /* JSON object text, or NULL */
 	int retry_after;     /* seconds for 429/503; 0 = the default for the status */
+	/* ReAdmin-compatible routes answer their own texts and sometimes their own status. */
+	const char *reason; /* byte-exact `reason`, or NULL for the code's default text */
+	int status;         /* 0 = the error table's status */
 };
 
 /*
@@ -25,6 +28,9 @@ enum err fail_set(struct fail *f, struct arena *a, enum err err, ...);
 enum err fail_raw(struct fail *f, enum err err, const char *details_json);
 /* {"k1":"v1",...} from NULL-terminated string pairs (NULL values skipped), in the arena. */
 char *json_kv(struct arena *a, ...);
+
+/* A ReAdmin answer: status and byte-exact reason text (readmin-compat.md §1.2). */
+enum err fail_readmin(struct fail *f, enum err err, int status, const char *reason);
 
 enum err fail_field(struct fail *f, struct arena *a, enum err err, const char *field,
 		    const char *reason);

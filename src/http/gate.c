@@ -34,9 +34,11 @@ gate_fail(struct req *r, enum err err, const char *k1, const char *v1, const cha
 static bool
 credential_in_query(const struct req *r)
 {
-	static const char *const names[] = { "api_key", "apiKey", "key",     "token",
-					     "access_token", "x-api-key", "session",
-					     "roster_session", "api-key", "loader-id" };
+	/* staff-admin.md §1.2 and readmin-compat.md §1.2 together. */
+	static const char *const names[] = { "api_key",	     "apiKey",	       "key",
+					     "token",	     "access_token",   "x-api-key",
+					     "session",	     "roster_session", "api-key",
+					     "loader-id",    "loaderId" };
 	for (size_t i = 0; i < r->nquery; i++) {
 		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 			if (strcmp(r->query[i].name, names[k]) == 0)
@@ -402,13 +404,14 @@ gate_handle(struct req *r, struct store_pool *pool)
 		log_kv(LOG_ERROR, "http.internal", "handler failed",
 		       (const char *const[]){ "requestId", r->request_id, "route", r->route->path,
 					      NULL });
-	resp_error(r, err, r->ctx.fail.err == err ? r->ctx.fail.details : NULL,
-		   r->ctx.fail.err == err ? r->ctx.fail.retry_after : 0);
+	resp_error(r, err, r->ctx.fail.err == err ? &r->ctx.fail : NULL);
 }
 
 void
 gate_reject(struct req *r, enum err err, const char *details)
 {
-	resp_error(r, err, details, 0);
+	struct fail f = { .err = err, .details = details };
+
+	resp_error(r, err, &f);
 	resp_security_headers(r, surface_of_path(r->path ? r->path : "/"));
 }

@@ -66,6 +66,7 @@ struct route {
 	bool pw_change_ok;     /* usable while passwordChangeRequired */
 	bool notx;             /* touches no storage (healthz, metrics) */
 	handler_fn limit;      /* endpoint rate limit, step 9 of the check order; may be NULL */
+	const char *readmin_extra; /* ReAdmin errors repeat `reason` under this key, or NULL */
 	const char *summary;   /* OpenAPI */
 };
 

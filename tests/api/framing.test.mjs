@@ -512,15 +512,22 @@ test('P03 bad percent escapes and overlong UTF-8: 400', async () => {
   }
 });
 
+// Paths outside the API and ReAdmin prefixes belong to the dashboard's files: an unknown one
+// is a plain-text 404 (platform.md §8).
+function expectPlain404(res) {
+  assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(res.body, 'Not found\n');
+}
+
 test('P04 double-encoded dots are decoded once: 404', async () => {
   const r = await raw(srv, `GET /%252e%252e/x HTTP/1.1\r\n${HOST}\r\n`, KEEP);
-  expectEnvelope(expectOne(r, 404), 'not_found');
+  expectPlain404(expectOne(r, 404));
 });
 
 test('P05 backslashes and a doubled slash are plain path bytes: 404, nothing served', async () => {
   for (const target of ['/..\\..\\roster.db', '//api/auth/me']) {
     const r = await raw(srv, `GET ${target} HTTP/1.1\r\n${HOST}Cookie: roster_session=${owner.cookie}\r\n\r\n`, KEEP);
-    expectEnvelope(expectOne(r, 404), 'not_found');
+    expectPlain404(expectOne(r, 404)); // neither path is under /api/
     assert.doesNotMatch(r.text, /"username"|SQLite format/);
   }
 });

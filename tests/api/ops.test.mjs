@@ -219,3 +219,30 @@ test('SIGTERM makes a server exit 0 after answering what it was asked', async ()
   assert.equal(s2.proc.signalCode, null);
   await assert.rejects(fetch(s2.base + '/healthz'), 'no longer listening');
 });
+
+test('ReAdmin prefixes answer in ReAdmin\'s envelope with its no-cache headers (readmin-compat.md §1.1-1.2)', async () => {
+  const srv2 = await startServer();
+  try {
+    for (const path of ['/ranking/nope', '/staff/nothing', '/activity/commands', '/v2/x', '/sessions/v2/y']) {
+      const res = await fetch(srv2.base + path);
+      assert.equal(res.status, 404, path);
+      assert.deepEqual(await res.json(), { success: false, reason: 'Route not found' }, path);
+      assert.equal(res.headers.get('cache-control'), 'no-store, no-cache, must-revalidate, max-age=0');
+      assert.equal(res.headers.get('pragma'), 'no-cache');
+      assert.equal(res.headers.get('expires'), '0');
+      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.ok(res.headers.get('x-request-id'));
+    }
+    // The route check comes before the credential check (§1.5): no ReAdmin route exists yet.
+    const cred = await fetch(srv2.base + '/ranking/x?api-key=x');
+    assert.equal(cred.status, 404);
+    assert.deepEqual(await cred.json(), { success: false, reason: 'Route not found' });
+    const other = await fetch(srv2.base + '/no-such-page');
+    assert.equal(other.status, 404);
+    assert.equal(other.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(await other.text(), 'Not found\n', 'dashboard paths are plain text (platform.md §8)');
+  } finally {
+    await srv2.stop();
+  }
+});
