@@ -81,5 +81,7 @@ fail_raw(struct fail *f, enum err err, const char *details_json)
 enum err
 fail_field(struct fail *f, struct arena *a, enum err err, const char *field, const char *reason)
 {
-	return fail_set(f, a, err, "field", field, "reason", reason, (const char *)NULL);
+	fail_set(f, a, err, "field", field, "reason", reason, (const char *)NULL);
+	f->field = field ? arena_strdup(a, field) : NULL;
+	return err;
 }

@@ -15,6 +15,7 @@ struct fail {
 	int retry_after;     /* seconds for 429/503; 0 = the default for the status */
 	/* ReAdmin-compatible routes answer their own texts and sometimes their own status. */
 	const char *reason; /* byte-exact `reason`, or NULL for the code's default text */
+	const char *field;  /* the field fail_field named, for surfaces that word it themselves */
 	int status;         /* 0 = the error table's status */
 };
 

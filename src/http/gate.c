@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "auth/auth.h"
+#include "auth/gamekey.h"
 #include "auth/perm.h"
 #include "config.h"
 #include "core/clock.h"
@@ -68,6 +69,9 @@ gate_query(struct req *r)
 		const char *why = NULL;
 		int64_t iv;
 
+		bool readmin = r->route->surface == SURF_READMIN;
+		if (q == NULL && readmin)
+			continue; /* ReAdmin clients send extras; only known names are checked */
 		if (q == NULL)
 			return gate_fail(r, ERR_UNKNOWN_PARAMETER, "parameter", p->name, NULL, NULL);
 		for (size_t j = 0; j < i && !q->repeatable; j++)
@@ -103,6 +107,9 @@ gate_query(struct req *r)
 					why = NULL;
 			break;
 		}
+		if (why != NULL && readmin)
+			return fail_readmin(&r->ctx.fail, ERR_INVALID_PARAMETER, 400,
+					    arena_printf(r->arena, "Invalid %s", p->name));
 		if (why != NULL)
 			return gate_fail(r, ERR_INVALID_PARAMETER, "parameter", p->name, "reason", why);
 	}
@@ -153,6 +160,48 @@ gate_body(struct req *r)
 	return json_check(r->json, r->route->body, true, r->arena, &r->ctx.fail);
 }
 
+/*
+ * readmin-compat.md §1.1: GET bodies are ignored, DELETE bodies read, an empty body is {};
+ * syntax is checked right after the key (§1.5), fields after the rate limit.
+ */
+static enum err
+gate_readmin_syntax(struct req *r)
+{
+	struct fail *f = &r->ctx.fail;
+	const char *ct = req_header(r, "Content-Type");
+
+	if (r->method == M_GET || r->method == M_HEAD || r->body_len == 0)
+		return json_parse(r->arena, "{}", 2, &r->json) == JSON_OK ? ERR_OK : ERR_INTERNAL;
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
+		return fail_readmin(f, ERR_MEDIA_TYPE, 400, "Invalid content type");
+	switch (json_parse(r->arena, r->body, r->body_len, &r->json)) {
+	case JSON_OK:
+		return ERR_OK;
+	case JSON_NOT_OBJECT:
+		return fail_readmin(f, ERR_INVALID_JSON, 400, "Body must be a JSON object");
+	default:
+		return fail_readmin(f, ERR_INVALID_JSON, 400, "Invalid JSON body");
+	}
+}
+
+/* Known fields only; extras are ignored (in-game modules send them). */
+static enum err
+gate_readmin_fields(struct req *r)
+{
+	struct fail *f = &r->ctx.fail;
+	enum err err;
+
+	if (r->route->body == NULL)
+		return ERR_OK;
+	err = json_check(r->json, r->route->body, false, r->arena, f);
+	if (err == ERR_MISSING_FIELD)
+		return fail_readmin(f, err, 400, arena_printf(r->arena, "Missing %s", f->field));
+	if (err)
+		return fail_readmin(f, err, 400, arena_printf(r->arena, "Invalid %s", f->field));
+	return ERR_OK;
+}
+
 /* Key headers (SEC K01 K02 K05); returns the presented key or NULL. */
 static enum err
 key_header(struct req *r, const char **key)
@@ -191,6 +240,44 @@ deny_log(struct req *r, const char *event, const char *why)
 	log_kv(LOG_WARN, event, why, kv);
 }
 
+/*
+ * readmin-compat.md §1.4: a route reads only its own family's header. An empty value counts
+ * as missing; over 512 bytes, a non-printable byte or another format is unknown without a
+ * lookup (SEC G03). Failures answer with the family's byte-exact texts.
+ */
+static enum err
+gate_readmin_key(struct req *r)
+{
+	const struct route *rt = r->route;
+	struct ctx *c = &r->ctx;
+	bool ranking = rt->auth & AUTH_RANKING;
+	const char *name = ranking ? "api-key" : "loader-id";
+	const char *missing = ranking ? "Unauthorized" : "Loader ID header was not provided.";
+	const char *unknown = ranking ? "Unauthorized" : "Workspace not found";
+	const char *v = req_header(r, name);
+	enum err err;
+
+	if (!req_header_consistent(r, name))
+		return fail_readmin(&c->fail, ERR_AMBIGUOUS_CREDENTIALS, 400, "Conflicting credentials");
+	if (v == NULL || *v == '\0')
+		return fail_readmin(&c->fail, ERR_UNAUTHENTICATED, 401, missing);
+	size_t len = strlen(v);
+	bool printable = len <= LIMIT_GAME_KEY_BYTES;
+	for (size_t i = 0; printable && i < len; i++)
+		printable = v[i] > 0x20 && v[i] < 0x7f;
+	if (!printable || !gamekey_is_wellformed(ranking ? GAMEKEY_RANKING : GAMEKEY_LOADER, v))
+		return fail_readmin(&c->fail, ERR_UNAUTHENTICATED, 401, unknown);
+	err = gamekey_authenticate(c, ranking ? GAMEKEY_RANKING : GAMEKEY_LOADER, v);
+	if (err == ERR_UNAUTHENTICATED) {
+		deny_log(r, "key.denied", "unknown or revoked ReAdmin key");
+		return fail_readmin(&c->fail, err, 401, unknown);
+	}
+	if (err)
+		return err;
+	r->touch_game_key = c->actor.game_key_last_used_at + LIMIT_TOUCH_INTERVAL_MS <= c->now;
+	return ERR_OK;
+}
+
 /* Steps 4-8 of the check order. */
 static enum err
 gate_authenticate(struct req *r)
@@ -203,6 +290,8 @@ gate_authenticate(struct req *r)
 
 	if (rt->auth == AUTH_NONE)
 		return ERR_OK;
+	if (rt->auth & (AUTH_RANKING | AUTH_LOADER))
+		return gate_readmin_key(r);
 	err = key_header(r, &key);
 	if (err)
 		return err;
@@ -296,12 +385,13 @@ gate_touch(struct req *r)
 {
 	struct ctx *c = &r->ctx;
 
-	if (!r->touch_session && !r->touch_key)
+	if (!r->touch_session && !r->touch_key && !r->touch_game_key)
 		return;
 	if (store_begin(c->store, true) != ERR_OK)
 		return;
 	if ((r->touch_session && session_touch(c) != ERR_OK) ||
-	    (r->touch_key && apikey_touch(c) != ERR_OK) || store_commit(c->store) != ERR_OK)
+	    (r->touch_key && apikey_touch(c) != ERR_OK) ||
+	    (r->touch_game_key && gamekey_touch(c) != ERR_OK) || store_commit(c->store) != ERR_OK)
 		store_rollback(c->store);
 }
 
@@ -324,12 +414,14 @@ gate_run(struct req *r)
 			return err;
 	}
 	err = gate_authenticate(r);
+	if (err == ERR_OK && rt->surface == SURF_READMIN)
+		err = gate_readmin_syntax(r);
 	if (err == ERR_OK && rt->limit != NULL)
 		err = rt->limit(r);
 	if (err == ERR_OK)
 		err = gate_query(r);
 	if (err == ERR_OK)
-		err = gate_body(r);
+		err = rt->surface == SURF_READMIN ? gate_readmin_fields(r) : gate_body(r);
 	if (err)
 		return err;
 	/* Outbound routes do their slow step with no transaction open (STYLE.md §1). */

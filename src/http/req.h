@@ -34,6 +34,8 @@ enum surface { SURF_API, SURF_READMIN, SURF_OPS, SURF_WEB };
 #define AUTH_NONE 0u
 #define AUTH_COOKIE (1u << 0) /* roster_session + CSRF on mutations */
 #define AUTH_KEY (1u << 1)    /* prapi_ API key */
+#define AUTH_RANKING (1u << 2) /* ReAdmin ranking key in `api-key` */
+#define AUTH_LOADER (1u << 3)  /* ReAdmin loader key in `loader-id` */
 
 enum qtype { Q_INT, Q_TEXT, Q_ID, Q_BOOL, Q_TIME, Q_ENUM };
 
@@ -116,6 +118,7 @@ struct req {
 	/* bookkeeping the gate does after COMMIT, in its own short write */
 	bool touch_session;
 	bool touch_key;
+	bool touch_game_key;
 	int64_t start_ns;
 };
 
@@ -123,6 +126,8 @@ struct req {
 const char *req_header(struct req *r, const char *name);
 /* Number of headers with that name. */
 unsigned req_header_count(struct req *r, const char *name);
+/* Every header with that name carries the same value (true when there is none). */
+bool req_header_consistent(struct req *r, const char *name);
 /* Adds a response header (copied into the arena). */
 void req_header_add(struct req *r, const char *name, const char *value);
 

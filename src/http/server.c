@@ -91,6 +91,34 @@ req_header_count(struct req *r, const char *name)
 	return hc.n;
 }
 
+struct hdr_same {
+	const char *name;
+	const char *first;
+	bool same;
+};
+
+static enum MHD_Result
+hdr_same_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct hdr_same *hs = cls;
+	(void)kind;
+	if (strcasecmp(key, hs->name) != 0)
+		return MHD_YES;
+	if (hs->first == NULL)
+		hs->first = value ? value : "";
+	else if (strcmp(hs->first, value ? value : "") != 0)
+		hs->same = false;
+	return MHD_YES;
+}
+
+bool
+req_header_consistent(struct req *r, const char *name)
+{
+	struct hdr_same hs = { name, NULL, true };
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, hdr_same_cb, &hs);
+	return hs.same;
+}
+
 void
 req_header_add(struct req *r, const char *name, const char *value)
 {

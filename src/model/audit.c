@@ -11,7 +11,7 @@
 static const char SQL_AUDIT_INSERT[] =
 	"INSERT INTO audit_log (id, at, actor_type, actor_user_id, actor_username, api_key_id,"
 	" game_key_id, actor_roblox_user_id, ip, action, target_type, target_id, workspace_id,"
-	" before_json, after_json, request_id) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?,"
+	" before_json, after_json, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	" ?, ?, ?, ?)";
 
 /* One statement each; an absent filter binds NULL and drops out through `? IS NULL`. */
@@ -33,7 +33,8 @@ enum err
 audit_write(struct ctx *c, const char *action, const char *target_type, const char *target_id,
 	    const char *workspace_id, const char *before_json, const char *after_json)
 {
-	static const char *const types[] = { "system", "user", "system", "cli" };
+	static const char *const types[] = { "system", "user",	     "system",
+					     "cli",    "rankingKey", "loaderKey" };
 	const struct actor *a = &c->actor;
 	char id[ID_LEN + 1];
 	enum err err;
@@ -46,6 +47,8 @@ audit_write(struct ctx *c, const char *action, const char *target_type, const ch
 		V_TEXT(a->user_id[0] ? a->user_id : NULL),
 		V_TEXT(a->username),
 		V_TEXT(a->key_id[0] ? a->key_id : NULL),
+		V_TEXT(a->game_key_id[0] ? a->game_key_id : NULL),
+		V_TEXT(a->roblox_actor_id),
 		V_TEXT(c->ip),
 		V_TEXT(action),
 		V_TEXT(target_type),

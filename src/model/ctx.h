@@ -16,7 +16,7 @@
 #include "core/xmalloc.h"
 #include "store/store.h"
 
-enum actor_type { ACTOR_NONE, ACTOR_USER, ACTOR_SYSTEM, ACTOR_CLI };
+enum actor_type { ACTOR_NONE, ACTOR_USER, ACTOR_SYSTEM, ACTOR_CLI, ACTOR_RANKING_KEY, ACTOR_LOADER_KEY };
 enum auth_mode { AUTHM_NONE, AUTHM_SESSION, AUTHM_KEY };
 
 struct actor {
@@ -41,6 +41,13 @@ struct actor {
 	int64_t key_expires_at; /* 0 = never */
 	const char *key_allowlist;
 	int64_t key_last_used_at;
+	/* ReAdmin keys (ranking or loader): the key fixes the workspace */
+	char workspace_id[ID_LEN + 1];
+	char game_key_id[UUID_LEN + 1];
+	bool ranking_enabled, enable_shouting, enable_join_requests, enable_exile;
+	const char *allowed_ranks; /* Roblox role ids separated by spaces */
+	const char *roblox_actor_id; /* a Roblox user a ReAdmin write names as its actor */
+	int64_t game_key_last_used_at;
 	/* cookie mode */
 	char session_id[ID_LEN + 1];
 	char csrf[65];
