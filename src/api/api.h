@@ -22,6 +22,7 @@ extern const struct route_table api_auth_routes;
 extern const struct route_table api_keys_routes;
 extern const struct route_table api_audit_routes;
 extern const struct route_table api_admin_roles_routes;
+extern const struct route_table api_admin_communities_routes;
 extern const struct route_table api_users_routes;
 extern const struct route_table api_alts_routes;
 

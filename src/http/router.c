@@ -19,6 +19,7 @@ static const struct route_table *const router_tables[] = {
 	&api_keys_routes,
 	&api_audit_routes,
 	&api_admin_roles_routes,
+	&api_admin_communities_routes,
 	&api_users_routes,
 	&api_alts_routes,
 };
