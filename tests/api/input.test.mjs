@@ -83,9 +83,10 @@ async function acceptedCreate(body) {
 const withName = (name) => ({ name, scopes: SCOPES });
 const bytes = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
-async function bestOf3(fn) {
+// Best of several tries: the limit is about Roster, not about a busy machine.
+async function bestOf(fn, tries = 5) {
   let best = Infinity;
-  for (let i = 0; i < 3; i++) best = Math.min(best, await fn());
+  for (let i = 0; i < tries; i++) best = Math.min(best, await fn());
   return best;
 }
 
@@ -157,7 +158,7 @@ test('J06 33 levels of nesting: 400 invalid_json; 32 levels parse (control)', as
 test('J07 100,000 nested `[`: 400 invalid_json, fast', async () => {
   for (const body of ['['.repeat(100000), '{"name":' + '['.repeat(100000), '{"name":"a","x":' + '{"a":'.repeat(50000)]) {
     const buf = Buffer.from(body);
-    const best = await bestOf3(async () => {
+    const best = await bestOf(async () => {
       const res = await send('POST', '/api/keys', { body: buf });
       expectError(res, 400, 'invalid_json');
       return res.ms;
@@ -197,7 +198,7 @@ test('J11 100,000 keys in under 1 MiB: 400, fast', async () => {
     Array.from({ length: 100000 }, (_, i) => `"${i.toString(36)}":0`).join(',') + '}}');
   for (const buf of [top, nested]) {
     assert.ok(buf.length < 1024 * 1024);
-    const best = await bestOf3(async () => {
+    const best = await bestOf(async () => {
       const res = await send('POST', '/api/keys', { body: buf });
       expectError(res, 400, 'unknown_field');
       return res.ms;
