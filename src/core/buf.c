@@ -107,6 +107,12 @@ buf_puts(struct buf *b, const char *s)
 bool
 buf_putc(struct buf *b, char c)
 {
+	/* The writer's commas, colons and quotes: skip the general path when there is room. */
+	if (!b->overflow && b->p != NULL && b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return true;
+	}
 	return buf_append(b, &c, 1);
 }
 

@@ -118,8 +118,19 @@ jw_str(struct jw *w, const char *s)
 void
 jw_int(struct jw *w, int64_t v)
 {
+	/* Digits by hand: printf was the largest single cost of rendering a role list. */
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		tmp[--i] = '-';
 	jw_sep(w);
-	buf_printf(w->b, "%" PRId64, v);
+	buf_append(w->b, tmp + i, sizeof(tmp) - i);
 }
 
 /*

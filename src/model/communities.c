@@ -75,16 +75,27 @@ static const char SQL_KEYS_ALL[] =
 	" (SELECT COUNT(*) FROM ranking_keys WHERE workspace_id = ?)";
 /*
  * A12: rank 0 = an exact id, Roblox id or username; 1 = a username prefix; 2 = any other
- * username substring. Usernames are matched through the lowercased username_key.
+ * username substring. Usernames are matched through the lowercased username_key. Each rank is
+ * its own ordered, limited branch over the (status, username_key, id) index, so a common term
+ * stops after a few index entries and only a rare one reads the whole index; the outer query
+ * keeps each account's best rank; the exact matches are three branches so that each uses its
+ * own unique index (an OR of them would read every active account). instr() matches the term literally, so %, _ and \ need no
+ * escaping. Usernames are ASCII [A-Za-z0-9_.-], so every key with the prefix sorts below
+ * prefix || '~'.
  */
 static const char SQL_USER_SEARCH[] =
-	"SELECT u.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color,"
-	" COALESCE(r.level, 0), u.status,"
-	" CASE WHEN u.id = ? OR u.roblox_user_id = ? OR u.username_key = ? THEN 0"
-	" WHEN u.username_key LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END AS match_rank"
-	" FROM users u LEFT JOIN roles r ON r.id = u.role_id"
-	" WHERE u.status = 'active' AND (u.id = ? OR u.roblox_user_id = ?"
-	" OR u.username_key LIKE ? ESCAPE '\\') ORDER BY match_rank, u.username_key, u.id LIMIT ?";
+	"SELECT m.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color,"
+	" COALESCE(r.level, 0), u.status, MIN(m.rk) AS rk"
+	" FROM (SELECT id, 0 AS rk FROM users WHERE id = ? AND status = 'active'"
+	"       UNION ALL SELECT id, 0 FROM users WHERE roblox_user_id = ? AND status = 'active'"
+	"       UNION ALL SELECT id, 0 FROM users WHERE username_key = ? AND status = 'active'"
+	"       UNION ALL SELECT * FROM (SELECT id, 1 FROM users WHERE status = 'active'"
+	"       AND username_key >= ? AND username_key < ? ORDER BY username_key, id LIMIT ?)"
+	"       UNION ALL SELECT * FROM (SELECT id, 2 FROM users WHERE status = 'active'"
+	"       AND instr(username_key, ?) > 1 ORDER BY username_key, id LIMIT ?)) m"
+	" JOIN users u ON u.id = m.id LEFT JOIN roles r ON r.id = u.role_id"
+	" GROUP BY m.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color, r.level, u.status,"
+	" u.username_key ORDER BY rk, u.username_key, m.id LIMIT ?";
 
 /* Ids collected for an error's details.ids. */
 struct idset {
@@ -334,40 +345,20 @@ community_keys_count(struct ctx *c, const char *id, struct community_keys *out)
 	return ERR_OK;
 }
 
-/*
- * "<term>%" (prefix) or "%<term>%" (substring), ASCII-lowercased with %, _ and \ escaped,
- * for LIKE ... ESCAPE '\'.
- */
-static const char *
-search_like(struct arena *a, const char *term, bool substring)
-{
-	size_t len = strlen(term);
-	char *out = arena_alloc(a, 2 * len + 3), *p = out;
-
-	if (substring)
-		*p++ = '%';
-	for (size_t i = 0; i < len; i++) {
-		char ch = term[i];
-		if (ch == '%' || ch == '_' || ch == '\\')
-			*p++ = '\\';
-		*p++ = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-	}
-	*p++ = '%';
-	*p = '\0';
-	return out;
-}
-
 enum err
 community_user_search(struct ctx *c, const char *term, struct user **out, size_t *n)
 {
+	const char *key = username_key(c->arena, term);
+	const char *upper = arena_printf(c->arena, "%s~", term);
 	const struct val args[] = {
 		V_TEXT(term),
 		V_TEXT(term),
-		V_TEXT(username_key(c->arena, term)),
-		V_TEXT(search_like(c->arena, term, false)),
-		V_TEXT(term),
-		V_TEXT(term),
-		V_TEXT(search_like(c->arena, term, true)),
+		V_TEXT(key),
+		V_TEXT(key),
+		V_TEXT(username_key(c->arena, upper)),
+		V_INT(COMMUNITY_SEARCH_LIMIT + 1),
+		V_TEXT(key),
+		V_INT(COMMUNITY_SEARCH_LIMIT + 1),
 		V_INT(COMMUNITY_SEARCH_LIMIT),
 	};
 	struct rows rows;
@@ -707,6 +698,13 @@ community_insert(struct ctx *c, const struct community *next, const char *prev_d
 enum err
 community_create(struct ctx *c, const struct community_input *in, struct community *out)
 {
+	return community_create_as(c, in, "community.create", out);
+}
+
+enum err
+community_create_as(struct ctx *c, const struct community_input *in, const char *action,
+		    struct community *out)
+{
 	char id[ID_LEN + 1];
 	struct community empty = { 0 }, next;
 	const char *prev_default;
@@ -730,11 +728,13 @@ community_create(struct ctx *c, const struct community_input *in, struct communi
 		err = community_reload(c, id, out);
 	if (err)
 		return err;
+	if (action == NULL)
+		return ERR_OK; /* the caller writes the one entry (workspaces, platform.md §6.1) */
 	snap_begin(&after, c->arena);
 	snap_community(&after, c->arena, out);
 	if (prev_default != NULL)
 		snap_str(&after, "previousDefaultId", prev_default);
-	return audit_snap(c, "community.create", id, NULL, &after);
+	return audit_snap(c, action, id, NULL, &after);
 }
 
 /* --- A10 update ------------------------------------------------------------------------------- */
@@ -917,6 +917,12 @@ community_delete_rows(struct ctx *c, const char *id, int64_t removed[4])
 enum err
 community_delete(struct ctx *c, const char *id, struct community *out)
 {
+	return community_delete_as(c, id, "community.delete", out);
+}
+
+enum err
+community_delete_as(struct ctx *c, const char *id, const char *action, struct community *out)
+{
 	int64_t removed[4] = { 0 };
 	struct snap b;
 	enum err err;
@@ -938,5 +944,5 @@ community_delete(struct ctx *c, const char *id, struct community *out)
 	snap_int(&b, "loaderKeys", removed[2]);
 	snap_int(&b, "rankingKeys", removed[3]);
 	snap_obj_end(&b);
-	return audit_snap(c, "community.delete", id, &b, NULL);
+	return audit_snap(c, action, id, &b, NULL);
 }
