@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/cidr.h"
 
@@ -32,6 +33,13 @@ struct config {
 	size_t readmin_body_limit;
 	const char *roblox_api_url;
 	const char *roblox_legacy_api_url;
+	/*
+	 * The 32-byte instance key (platform.md §6.1: Open Cloud keys and bot cookies are sealed
+	 * with it). `roster serve` loads it from ROSTER_INSTANCE_KEY or <data-dir>/instance.key
+	 * and refuses to start without it; never logged.
+	 */
+	uint8_t instance_key[32];
+	bool instance_key_loaded;
 	/* derived */
 	bool public_https;
 	char public_origin[256];

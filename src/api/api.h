@@ -25,6 +25,11 @@ extern const struct route_table api_admin_roles_routes;
 extern const struct route_table api_admin_communities_routes;
 extern const struct route_table api_users_routes;
 extern const struct route_table api_alts_routes;
+extern const struct route_table api_ws_routes;
+extern const struct route_table api_ws_members_routes;
+extern const struct route_table api_ws_keys_routes;
+extern const struct route_table api_readmin_ranking_routes;
+extern const struct route_table api_readmin_activity_routes;
 
 /* Shared writers for objects several surfaces print. */
 void write_user_ref(struct jw *w, const char *id, const char *username);

@@ -98,6 +98,20 @@ secret_b64url(const void *data, size_t len, char *out, size_t out_size)
 	return strlen(out);
 }
 
+bool
+secret_b64url_decode(const char *s, size_t len, void *out, size_t out_size)
+{
+	size_t got = 0;
+
+	/* No end pointer: libsodium then refuses anything but the whole string. */
+	if (sodium_base642bin(out, out_size, s, len, NULL, &got, NULL, B64_VARIANT) != 0 ||
+	    got != out_size) {
+		sodium_memzero(out, out_size);
+		return false;
+	}
+	return true;
+}
+
 void
 secret_token(size_t nbytes, char *out, size_t out_size)
 {

@@ -31,6 +31,11 @@ void secret_wipe(void *p, size_t len);
 
 /* base64url without padding; out needs 4*ceil(len/3)+1 bytes. Returns chars written. */
 size_t secret_b64url(const void *data, size_t len, char *out, size_t out_size);
+/*
+ * Decodes base64url without padding into exactly out_size bytes; false when s is not
+ * base64url or decodes to another length (the caller states the length it expects).
+ */
+bool secret_b64url_decode(const char *s, size_t len, void *out, size_t out_size);
 /* Random token of nbytes CSPRNG bytes as base64url into out. */
 void secret_token(size_t nbytes, char *out, size_t out_size);
 

@@ -6,45 +6,111 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/api.h"
 #include "auth/auth.h"
 #include "auth/perm.h"
+#include "auth/secret.h"
 #include "cli/cli.h"
 #include "config.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/strconv.h"
 #include "core/xmalloc.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "model/jobs.h"
 
+/* The jobs thread looks for due jobs every 30 s; each job's own period is its lease. */
+#define JOBS_INTERVAL_MS 30000
+#define JOBS_NAP_MS 100
+
 struct jobs_thread {
 	struct store_pool *pool;
 	atomic_bool stop;
 	char holder[ID_LEN + 1];
+	int64_t interval_ms;
 };
+
+/*
+ * Builds with the clock seam (never release builds) take the check interval from
+ * ROSTER_TEST_JOBS_INTERVAL_MS (10-60000), so a black-box test that moves the clock past a
+ * job's lease sees the job run without waiting 30 s (docs/decisions.md).
+ */
+static int64_t
+jobs_interval_ms(void)
+{
+#ifdef ROSTER_CLOCK_SEAM
+	const char *v = getenv("ROSTER_TEST_JOBS_INTERVAL_MS");
+	int64_t ms;
+
+	if (v != NULL && str_to_i64(v, strlen(v), 10, 60000, &ms))
+		return ms;
+	if (v != NULL)
+		log_warn("serve.start", "ROSTER_TEST_JOBS_INTERVAL_MS ignored: not 10-60000");
+#endif
+	return JOBS_INTERVAL_MS;
+}
 
 static void *
 jobs_main(void *p)
 {
 	struct jobs_thread *jt = p;
+	int64_t nap = jt->interval_ms < JOBS_NAP_MS ? jt->interval_ms : JOBS_NAP_MS;
 
 	while (!atomic_load(&jt->stop)) {
 		struct store *s = store_pool_get(jt->pool);
 		jobs_run_due(s, jt->holder);
 		store_pool_put(jt->pool, s);
-		/* Check every 30 s, in short naps so shutdown is prompt. */
-		for (int i = 0; i < 300 && !atomic_load(&jt->stop); i++) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
+		/* Short naps so shutdown is prompt. */
+		for (int64_t t = 0; t < jt->interval_ms && !atomic_load(&jt->stop); t += nap) {
+			struct timespec ts = { 0, (long)(nap * 1000 * 1000) };
 			nanosleep(&ts, NULL);
 		}
 	}
 	return NULL;
+}
+
+/*
+ * platform.md §6.1: the instance key seals Open Cloud keys and bot cookies. It comes from
+ * ROSTER_INSTANCE_KEY or <data-dir>/instance.key (made by `roster migrate`): base64url of
+ * 32 bytes, one optional trailing newline. Anything else refuses the start.
+ */
+static bool
+instance_key_load(void)
+{
+	const char *env = getenv("ROSTER_INSTANCE_KEY");
+	char path[4096], text[128];
+	size_t len = 0;
+	bool ok;
+
+	if (env != NULL) {
+		len = strlen(env);
+		if (len >= sizeof(text))
+			return false;
+		memcpy(text, env, len);
+	} else {
+		int n = snprintf(path, sizeof(path), "%s/instance.key", cfg.data_dir);
+		FILE *f;
+
+		if (n < 0 || (size_t)n >= sizeof(path) || (f = fopen(path, "rb")) == NULL)
+			return false;
+		len = fread(text, 1, sizeof(text), f);
+		fclose(f);
+		if (len >= sizeof(text))
+			return false;
+	}
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	ok = secret_b64url_decode(text, len, cfg.instance_key, sizeof(cfg.instance_key));
+	secret_wipe(text, sizeof(text));
+	cfg.instance_key_loaded = ok;
+	return ok;
 }
 
 static void
@@ -83,6 +149,11 @@ cmd_serve(int argc, char **argv)
 		log_error("serve.start", "permission catalogue has a missing prerequisite or a cycle");
 		return EXIT_RUNTIME;
 	}
+	if (!instance_key_load()) {
+		log_error("serve.start", "instance key missing or not base64url of 32 bytes:"
+					 " run `roster migrate` or set ROSTER_INSTANCE_KEY");
+		return EXIT_RUNTIME;
+	}
 	router_init();
 	serve_metrics_init();
 	if (cli_open(&s) != ERR_OK)
@@ -114,6 +185,7 @@ cmd_serve(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	jt.pool = pool;
+	jt.interval_ms = jobs_interval_ms();
 	id_new(clock_now_ms(), jt.holder);
 	pthread_create(&jobs, NULL, jobs_main, &jt);
 	char members[64];

@@ -77,8 +77,14 @@ resp_begin(struct req *r)
 	if (r->out.max == 0)
 		buf_init(&r->out, LIMIT_RESPONSE);
 	buf_reset(&r->out);
-	buf_puts(&r->out, "{\"success\":true,\"data\":");
 	jw_init(&r->w, &r->out);
+	/* readmin-compat.md §3: ReAdmin answers put their members beside `success`. */
+	if (r->route != NULL && r->route->surface == SURF_READMIN) {
+		jw_obj(&r->w);
+		jw_kbool(&r->w, "success", true);
+		return;
+	}
+	buf_puts(&r->out, "{\"success\":true,\"data\":");
 	jw_obj(&r->w);
 }
 
@@ -86,7 +92,8 @@ void
 resp_end(struct req *r)
 {
 	jw_obj_end(&r->w);
-	buf_puts(&r->out, ",\"error\":null}");
+	if (r->route == NULL || r->route->surface != SURF_READMIN)
+		buf_puts(&r->out, ",\"error\":null}");
 	r->status = 200;
 	r->content_type = "application/json; charset=utf-8";
 }

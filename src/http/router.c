@@ -22,6 +22,11 @@ static const struct route_table *const router_tables[] = {
 	&api_admin_communities_routes,
 	&api_users_routes,
 	&api_alts_routes,
+	&api_ws_routes,
+	&api_ws_members_routes,
+	&api_ws_keys_routes,
+	&api_readmin_ranking_routes,
+	&api_readmin_activity_routes,
 };
 
 /* Filled once by router_init before the server starts; read-only afterwards. */

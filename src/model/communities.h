@@ -109,6 +109,12 @@ enum err community_user_search(struct ctx *c, const char *term, struct user **ou
  * the actor cannot moderate), 400 self_lockout, 409 name_taken. *out is the new community.
  */
 enum err community_create(struct ctx *c, const struct community_input *in, struct community *out);
+/*
+ * community_create under another audit action; action NULL writes no entry, for a caller
+ * that writes its own in the same transaction (POST /api/workspaces, platform.md §6.1).
+ */
+enum err community_create_as(struct ctx *c, const struct community_input *in, const char *action,
+			     struct community *out);
 /* A10: 404 community_not_found, then the errors of A9, then 409 default_required. */
 enum err community_update(struct ctx *c, const char *id, const struct community_input *in,
 			  struct community *out);
@@ -117,5 +123,8 @@ enum err community_update(struct ctx *c, const char *id, const struct community_
  * loaderKeys, rankingKeys). *out is the community as it was.
  */
 enum err community_delete(struct ctx *c, const char *id, struct community *out);
+/* community_delete audited as `action` (DELETE /api/workspaces/{wsId}: workspace.workspace.delete). */
+enum err community_delete_as(struct ctx *c, const char *id, const char *action,
+			     struct community *out);
 
 #endif
