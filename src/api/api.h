@@ -25,6 +25,7 @@ extern const struct route_table api_admin_roles_routes;
 extern const struct route_table api_admin_communities_routes;
 extern const struct route_table api_users_routes;
 extern const struct route_table api_alts_routes;
+extern const struct route_table api_admin_accounts_routes;
 extern const struct route_table api_ws_routes;
 extern const struct route_table api_ws_members_routes;
 extern const struct route_table api_ws_keys_routes;

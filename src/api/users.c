@@ -1,18 +1,20 @@
 /*
  * users.c: /api/users (platform.md §5; /api/alts is not here). Handlers check what needs no
- * stored data (formats, the extra assign_roles permission) and call model/users.c, which
- * applies H10/H11 and audits. POST hashes the password with no transaction open (the row
- * says `outbound`), then re-checks the actor and writes everything in one write transaction.
+ * stored data (formats, the extra assign_roles permission) and call model/users.c (soft delete:
+ * model/accounts.c), which applies H10/H11 and audits. POST hashes the password with no
+ * transaction open (the row says `outbound`), then re-checks the actor and writes everything in
+ * one write transaction.
  */
 #include <string.h>
 
+#include "api/accounts_int.h"
 #include "api/api.h"
 #include "auth/auth.h"
 #include "auth/perm.h"
 #include "auth/secret.h"
 #include "core/id.h"
 #include "core/limits.h"
-#include "model/roles.h"
+#include "model/accounts.h"
 #include "model/users.h"
 
 static const char ID_REASON[] = "must be a 24-character lowercase hex id";
@@ -48,42 +50,6 @@ write_user(struct jw *w, const struct user *u)
 	jw_kbool(w, "passwordChangeRequired", u->pw_change_required);
 	jw_ktime(w, "createdAt", u->created_at);
 	jw_ktime(w, "lastLoginAt", u->last_login_at);
-	jw_obj_end(w);
-}
-
-/*
- * RemovedAccount of staff-admin.md §7.3 as far as the schema holds it: there is no separate
- * deletion record yet, so `deletionId` is absent and `restoreReason` is always null.
- */
-static void
-write_removed(struct jw *w, const struct user *u, const struct actor *a, int64_t now)
-{
-	bool removed = strcmp(u->status, "soft_deleted") == 0;
-	bool below = hier_outranks(a->level, u->level);
-	bool restore = removed && below && (a->perms & PERM_BIT(PERM_RESTORE_ACCOUNTS)) &&
-		       now < u->retention_expires_at;
-	bool erase = removed && below && (a->perms & PERM_BIT(PERM_ERASE_ACCOUNTS));
-
-	jw_obj(w);
-	jw_kstr(w, "id", u->id);
-	jw_kstr(w, "username", u->username);
-	jw_kstr(w, "email", u->email);
-	jw_kstr(w, "robloxUserId", u->roblox_user_id);
-	jw_key(w, "role");
-	write_role_ref(w, u);
-	jw_kint(w, "level", u->level);
-	jw_kstr(w, "status", u->status);
-	jw_kstr(w, "reason", u->delete_reason);
-	jw_ktime(w, "deletedAt", u->deleted_at);
-	jw_key(w, "deletedBy");
-	write_user_ref(w, u->deleted_by, u->deleted_by_name);
-	jw_ktime(w, "retentionExpiresAt", u->retention_expires_at);
-	jw_ktime(w, "restoredAt", u->restored_at);
-	jw_key(w, "restoredBy");
-	write_user_ref(w, u->restored_by, u->restored_by_name);
-	jw_knull(w, "restoreReason");
-	jw_kbool(w, "canRestore", restore);
-	jw_kbool(w, "canErase", erase);
 	jw_obj_end(w);
 }
 
@@ -327,17 +293,17 @@ users_set_role(struct req *r)
 static enum err
 users_delete(struct req *r)
 {
+	struct removed_account ra;
 	const char *id;
-	struct user u;
 	enum err err;
 
 	err = path_user_id(r, &id);
 	if (!err)
-		err = user_soft_delete(&r->ctx, id, json_str(r->json, "reason"), &u);
+		err = account_soft_delete(&r->ctx, id, json_str(r->json, "reason"), &ra);
 	if (err)
 		return err;
 	jw_key(&r->w, "user");
-	write_removed(&r->w, &u, &r->ctx.actor, r->ctx.now);
+	write_removed_account(&r->w, &ra, &r->ctx.actor, r->ctx.now);
 	return ERR_OK;
 }
 

@@ -22,6 +22,7 @@ static const struct route_table *const router_tables[] = {
 	&api_admin_communities_routes,
 	&api_users_routes,
 	&api_alts_routes,
+	&api_admin_accounts_routes,
 	&api_ws_routes,
 	&api_ws_members_routes,
 	&api_ws_keys_routes,

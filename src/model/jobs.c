@@ -1,6 +1,8 @@
 /*
  * jobs.c: the job table and the lease protocol: a job runs when its lease row is absent or
- * expired, claimed by one conditional upsert inside the job's own write transaction.
+ * expired, claimed by one conditional upsert inside the job's own write transaction. The
+ * lease lasts the job's period, so across every node a job runs at most once per period; a
+ * failed run rolls its claim back with its work, and the next check retries it.
  */
 #include "model/jobs.h"
 
@@ -9,6 +11,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "model/accounts.h"
 
 static const char SQL_LEASE[] =
 	"INSERT INTO job_leases (job, holder, expires_at) VALUES (?, ?, ?)"
@@ -29,12 +32,25 @@ job_session_sweep(struct ctx *c)
 	return err ? err : store_exec(c->store, SQL_SWEEP_ATTEMPTS, a, 1, NULL);
 }
 
+/* platform.md §11: erase soft-deleted accounts past retentionExpiresAt (staff-admin.md §7.5). */
+static enum err
+job_retention_purge(struct ctx *c)
+{
+	int64_t n = 0;
+	enum err err = account_purge_expired(c, &n);
+
+	if (!err && n > 0)
+		log_info("job.run", "retention purge erased %lld account(s)", (long long)n);
+	return err;
+}
+
 static const struct {
 	const char *name;
 	int64_t period_ms;
 	enum err (*fn)(struct ctx *c);
 } jobs[] = {
 	{ "session_sweep", 3600 * 1000LL, job_session_sweep },
+	{ "retention_purge", 15 * 60 * 1000LL, job_retention_purge },
 };
 
 void

@@ -292,11 +292,8 @@ user_change_password(struct ctx *c, const char *user_id, const char *old_hash,
 #define USER_COLS                                                                              \
 	"u.id, u.username, u.email, u.roblox_user_id, u.role_id, r.name, r.color,"             \
 	" COALESCE(r.level, 0), u.status, u.password_change_required, u.created_at,"           \
-	" u.last_login_at, u.deleted_at, u.deleted_by, db.username, u.delete_reason,"          \
-	" u.retention_expires_at, u.restored_at, u.restored_by, rb.username"
-#define USER_FROM                                                                              \
-	" FROM users u LEFT JOIN roles r ON r.id = u.role_id"                                  \
-	" LEFT JOIN users db ON db.id = u.deleted_by LEFT JOIN users rb ON rb.id = u.restored_by"
+	" u.last_login_at"
+#define USER_FROM " FROM users u LEFT JOIN roles r ON r.id = u.role_id"
 /*
  * One statement for every filter: an absent search binds NULL, and the role filter is off
  * when its count is 0. Unused IN slots bind NULL, which matches nothing.
@@ -322,10 +319,12 @@ static const char SQL_USER_PROFILE[] =
 	" updated_at = ? WHERE id = ? AND status = 'active'";
 static const char SQL_USER_ROLE[] =
 	"UPDATE users SET role_id = ?, updated_at = ? WHERE id = ? AND status = 'active'";
-static const char SQL_USER_SOFT_DELETE[] =
-	"UPDATE users SET status = 'soft_deleted', deleted_at = ?, deleted_by = ?,"
-	" delete_reason = ?, retention_expires_at = ?, restored_at = NULL, restored_by = NULL,"
-	" updated_at = ? WHERE id = ? AND status = 'active'";
+static const char SQL_KEYS_UNREVOKED[] =
+	"SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL";
+static const char SQL_SESSION_LIVE[] = "SELECT 1 FROM login_sessions WHERE id = ?";
+static const char SQL_KEY_LIVE[] =
+	"SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL"
+	" AND (expires_at IS NULL OR expires_at > ?)";
 
 /* White_Space code points; controls are refused earlier by the text rules. */
 static bool
@@ -354,9 +353,8 @@ email_is_valid(const char *s)
 	return ats == 1;
 }
 
-/* "%<search>%" ASCII-lowercased with %, _ and \ escaped, for LIKE ... ESCAPE '\'. */
-static const char *
-user_like(struct arena *a, const char *search)
+const char *
+user_like_pattern(struct arena *a, const char *search)
 {
 	size_t len = strlen(search);
 	char *out = arena_alloc(a, 2 * len + 3), *p = out;
@@ -388,21 +386,13 @@ user_from_row(const struct rows *rs, size_t i, struct user *u)
 	u->pw_change_required = rows_int(rs, i, 9) != 0;
 	u->created_at = rows_int(rs, i, 10);
 	u->last_login_at = rows_int(rs, i, 11);
-	u->deleted_at = rows_int(rs, i, 12);
-	u->deleted_by = rows_text(rs, i, 13);
-	u->deleted_by_name = rows_text(rs, i, 14);
-	u->delete_reason = rows_text(rs, i, 15);
-	u->retention_expires_at = rows_int(rs, i, 16);
-	u->restored_at = rows_int(rs, i, 17);
-	u->restored_by = rows_text(rs, i, 18);
-	u->restored_by_name = rows_text(rs, i, 19);
 }
 
 enum err
 user_list(struct ctx *c, const struct user_filter *f, struct user **out, size_t *n,
 	  int64_t *total)
 {
-	const char *like = f->search ? user_like(c->arena, f->search) : NULL;
+	const char *like = f->search ? user_like_pattern(c->arena, f->search) : NULL;
 	struct val args[22];
 	struct rows cnt, rows;
 	size_t k = 0;
@@ -671,45 +661,6 @@ user_assign_role(struct ctx *c, const char *id, const char *role_id, struct user
 }
 
 enum err
-user_soft_delete(struct ctx *c, const char *id, const char *reason, struct user *out)
-{
-	int64_t sessions = 0;
-	struct user t;
-	struct snap b, a;
-	enum err err;
-
-	err = user_target(c, id, &t);
-	if (err)
-		return err;
-	const struct val args[] = {
-		V_INT(c->now),
-		V_TEXT(c->actor.user_id[0] ? c->actor.user_id : NULL),
-		V_TEXT(reason),
-		V_INT(c->now + USER_RETENTION_MS),
-		V_INT(c->now),
-		V_TEXT(id),
-	};
-	err = store_exec(c->store, SQL_USER_SOFT_DELETE, args, nitems(args), NULL);
-	/* §7.2: every login session and API key of the account is revoked. */
-	if (!err)
-		err = session_revoke_user(c, id, &sessions);
-	if (!err)
-		err = apikey_revoke_user(c, id);
-	if (!err)
-		err = user_fetch(c, id, out);
-	if (err)
-		return err;
-	snap_begin(&b, c->arena);
-	snap_str(&b, "status", t.status);
-	snap_begin(&a, c->arena);
-	snap_str(&a, "status", out->status);
-	snap_str(&a, "reason", reason);
-	snap_int(&a, "retentionExpiresAt", out->retention_expires_at);
-	snap_int(&a, "sessionsRevoked", sessions);
-	return user_audit(c, "user.delete", id, &b, &a);
-}
-
-enum err
 user_revoke_sessions(struct ctx *c, const char *id, int64_t *n)
 {
 	struct user t;
@@ -725,4 +676,108 @@ user_revoke_sessions(struct ctx *c, const char *id, int64_t *n)
 	snap_begin(&a, c->arena);
 	snap_int(&a, "sessions", *n);
 	return user_audit(c, "user.sessions_revoke", id, NULL, &a);
+}
+
+enum err
+user_revoke_credentials(struct ctx *c, const char *id, int64_t *sessions, int64_t *keys)
+{
+	const struct val args[] = { V_TEXT(id) };
+	struct rows rows;
+	enum err err;
+
+	*sessions = 0;
+	*keys = 0;
+	err = store_query(c->store, c->arena, SQL_KEYS_UNREVOKED, args, 1, &rows);
+	if (!err)
+		err = session_revoke_user(c, id, sessions);
+	if (!err)
+		err = apikey_revoke_user(c, id);
+	if (!err)
+		*keys = rows_int(&rows, 0, 0);
+	return err;
+}
+
+enum err
+user_credential_check(struct ctx *c)
+{
+	const struct actor *a = &c->actor;
+	struct rows rows;
+	enum err err;
+
+	if (a->mode == AUTHM_SESSION) {
+		const struct val args[] = { V_TEXT(a->session_id) };
+		err = store_query(c->store, c->arena, SQL_SESSION_LIVE, args, 1, &rows);
+	} else if (a->mode == AUTHM_KEY) {
+		const struct val args[] = { V_TEXT(a->key_id), V_INT(c->now) };
+		err = store_query(c->store, c->arena, SQL_KEY_LIVE, args, 2, &rows);
+	} else {
+		return ERR_OK; /* CLI and jobs hold no credential */
+	}
+	if (err)
+		return err;
+	return rows.n == 1 ? ERR_OK : ERR_UNAUTHENTICATED;
+}
+
+/* §8 and A14: the password must not equal the username, ASCII case-insensitively. */
+static bool
+password_is_username(const char *password, const char *username)
+{
+	size_t n = strlen(username);
+
+	if (strlen(password) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char a = password[i], b = username[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
+enum err
+user_reset_check(struct ctx *c, const char *id, const char *password, struct user *out)
+{
+	/* Steps 11-12 of §1.6 first, so a caller who may not act on the target learns nothing
+	 * about its username from the field rule. */
+	enum err err = user_target(c, id, out);
+
+	if (err)
+		return err;
+	if (password_is_username(password, out->username))
+		return ctx_fail(c, ERR_INVALID_FIELD, "newPassword",
+				"must differ from the username");
+	return ERR_OK;
+}
+
+enum err
+user_reset_password(struct ctx *c, const char *id, const char *password, const char *hash,
+		    struct user *out, int64_t *sessions, int64_t *keys)
+{
+	struct user t;
+	struct snap a;
+	enum err err;
+
+	*sessions = 0;
+	*keys = 0;
+	err = user_reset_check(c, id, password, &t);
+	/* SEC R04: the new hash makes a sign-in that verified the old one fail at its write. */
+	if (!err)
+		err = user_set_password(c, id, hash, true);
+	if (!err)
+		err = user_revoke_credentials(c, id, sessions, keys);
+	if (!err)
+		err = throttle_clear_user(c, username_key(c->arena, t.username));
+	if (!err)
+		err = user_get(c, id, out);
+	if (err)
+		return err;
+	snap_begin(&a, c->arena);
+	snap_bool(&a, "passwordChangeRequired", true);
+	snap_int(&a, "sessionsRevoked", *sessions);
+	snap_int(&a, "apiKeysRevoked", *keys);
+	return user_audit(c, "user.password_set", id, NULL, &a);
 }

@@ -44,8 +44,6 @@ enum err bootstrap_ensure(struct ctx *c);
 enum err owner_role_id(struct ctx *c, const char **id);
 enum err owner_exists(struct ctx *c, bool *exists);
 
-
-
 /* The stored password hash of an active account. */
 enum err user_password_hash(struct ctx *c, const char *user_id, const char **hash);
 /* Replaces the hash only while it still equals old_hash; *changed false otherwise. */
@@ -60,12 +58,10 @@ enum err user_change_password(struct ctx *c, const char *user_id, const char *ol
 
 /* platform.md §5: at most 10 roleId filters per list request. */
 #define USER_ROLE_FILTER_MAX 10
-/* staff-admin.md §7.2: a soft-deleted account can be restored for 30 days. */
-#define USER_RETENTION_MS (30LL * 24 * 3600 * 1000)
 /* platform.md §1: email is at most 254 code points. */
 #define USER_EMAIL_MAX 254
 
-/* One account with its role (RoleRef fields) and removal record. */
+/* One account with its role (RoleRef fields); removal records are model/accounts.h's. */
 struct user {
 	const char *id;
 	const char *username;
@@ -79,14 +75,6 @@ struct user {
 	bool pw_change_required;
 	int64_t created_at;
 	int64_t last_login_at;
-	int64_t deleted_at;
-	const char *deleted_by;
-	const char *deleted_by_name;
-	const char *delete_reason;
-	int64_t retention_expires_at;
-	int64_t restored_at;
-	const char *restored_by;
-	const char *restored_by_name;
 };
 
 struct user_filter {
@@ -126,8 +114,32 @@ enum err user_update(struct ctx *c, const char *id, const struct user_input *in,
 		     struct user *out);
 /* PUT /api/users/{id}/role: role_id NULL removes; 404 role_not_found; H10. */
 enum err user_assign_role(struct ctx *c, const char *id, const char *role_id, struct user *out);
-/* DELETE /api/users/{id} (staff-admin.md §7.2): H11; sessions and keys revoked. */
-enum err user_soft_delete(struct ctx *c, const char *id, const char *reason, struct user *out);
 /* DELETE /api/users/{id}/sessions: H11; *n sessions ended. */
 enum err user_revoke_sessions(struct ctx *c, const char *id, int64_t *n);
+
+/* "%<search>%" ASCII-lowercased with %, _ and \ escaped, for LIKE ... ESCAPE '\'. */
+const char *user_like_pattern(struct arena *a, const char *search);
+/* Ends every login session and revokes every unrevoked key of an account; counts out. */
+enum err user_revoke_credentials(struct ctx *c, const char *id, int64_t *sessions,
+				 int64_t *keys);
+/*
+ * For `outbound` routes, after their slow step: ERR_UNAUTHENTICATED when the credential the
+ * gate accepted (c->actor's session or key) was ended, revoked or expired meanwhile.
+ */
+enum err user_credential_check(struct ctx *c);
+
+/*
+ * A14 (staff-admin.md §8), read before hashing: the active target (404 user_not_found)
+ * below the actor (H11, so never the actor itself), then 400 invalid_field when the password
+ * equals its username (ASCII case-insensitive). *out is the target.
+ */
+enum err user_reset_check(struct ctx *c, const char *id, const char *password, struct user *out);
+/*
+ * A14 in the write transaction after hashing: the checks of user_reset_check again, then the
+ * hash with passwordChangeRequired, every session and key revoked (counts out), the login
+ * throttle of the username cleared, audit user.password_set (counts only, never a secret).
+ * The hash change makes a login that verified the old password concurrently fail (§8).
+ */
+enum err user_reset_password(struct ctx *c, const char *id, const char *password,
+			     const char *hash, struct user *out, int64_t *sessions, int64_t *keys);
 #endif
