@@ -22,21 +22,6 @@
 
 static const char ID_REASON[] = "must be a 24-character lowercase hex id";
 
-static void
-write_role_ref(struct jw *w, const char *id, const char *name, int level, const char *color)
-{
-	if (id == NULL) {
-		jw_null(w);
-		return;
-	}
-	jw_obj(w);
-	jw_kstr(w, "id", id);
-	jw_kstr(w, "name", name);
-	jw_kint(w, "level", level);
-	jw_kstr(w, "color", color);
-	jw_obj_end(w);
-}
-
 void
 write_removed_account(struct jw *w, const struct removed_account *ra, const struct actor *a,
 		      int64_t now)

@@ -56,30 +56,6 @@ answer_community(struct req *r, const struct community *cm)
 	return ERR_OK;
 }
 
-/* UserSummary of §1.8: no email, no password data. */
-static void
-write_user_summary(struct jw *w, const struct user *u)
-{
-	jw_obj(w);
-	jw_kstr(w, "id", u->id);
-	jw_kstr(w, "username", u->username);
-	jw_kstr(w, "robloxUserId", u->roblox_user_id);
-	jw_key(w, "role");
-	if (u->role_id != NULL) {
-		jw_obj(w);
-		jw_kstr(w, "id", u->role_id);
-		jw_kstr(w, "name", u->role_name);
-		jw_kint(w, "level", u->level);
-		jw_kstr(w, "color", u->role_color);
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
-	jw_kint(w, "level", u->level);
-	jw_kstr(w, "status", u->status);
-	jw_obj_end(w);
-}
-
 /* An id array: the gate checked strings, count and duplicates; each must look like an id. */
 static enum err
 input_ids(struct req *r, const char *field, const char *const **ids, size_t *n, bool *set)

@@ -35,16 +35,8 @@ write_member(struct jw *w, const struct rows *m, size_t i)
 	jw_kstr(w, "username", rows_text(m, i, 1));
 	jw_kstr(w, "robloxUserId", rows_text(m, i, 2));
 	jw_key(w, "role");
-	if (rows_null(m, i, 3)) {
-		jw_null(w);
-	} else {
-		jw_obj(w);
-		jw_kstr(w, "id", rows_text(m, i, 3));
-		jw_kstr(w, "name", rows_text(m, i, 4));
-		jw_kint(w, "level", rows_int(m, i, 5));
-		jw_kstr(w, "color", rows_text(m, i, 6));
-		jw_obj_end(w);
-	}
+	write_role_ref(w, rows_text(m, i, 3), rows_text(m, i, 4), rows_int(m, i, 5),
+		       rows_text(m, i, 6));
 	jw_kint(w, "level", rows_null(m, i, 3) ? 0 : rows_int(m, i, 5));
 	jw_kstr(w, "status", rows_text(m, i, 7));
 	jw_ktime(w, "lastLoginAt", rows_int(m, i, 8));

@@ -32,8 +32,14 @@ extern const struct route_table api_ws_keys_routes;
 extern const struct route_table api_readmin_ranking_routes;
 extern const struct route_table api_readmin_activity_routes;
 
-/* Shared writers for objects several surfaces print. */
+/* Shared writers for objects several surfaces print (api/writers.c). */
+struct user;
 void write_user_ref(struct jw *w, const char *id, const char *username);
+/* RoleRef {id, name, level, color}, or null when id is NULL. */
+void write_role_ref(struct jw *w, const char *id, const char *name, int64_t level,
+		    const char *color);
+/* UserSummary {id, username, robloxUserId, role, level, status} (never email). */
+void write_user_summary(struct jw *w, const struct user *u);
 void write_me(struct req *r, struct jw *w);
 
 #endif

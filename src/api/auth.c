@@ -21,19 +21,6 @@
 #include "model/audit.h"
 #include "model/users.h"
 
-void
-write_user_ref(struct jw *w, const char *id, const char *username)
-{
-	if (id == NULL) {
-		jw_null(w);
-		return;
-	}
-	jw_obj(w);
-	jw_kstr(w, "id", id);
-	jw_kstr(w, "username", username);
-	jw_obj_end(w);
-}
-
 /* The Me object (platform.md §3) of the authenticated actor. */
 void
 write_me(struct req *r, struct jw *w)
@@ -47,16 +34,7 @@ write_me(struct req *r, struct jw *w)
 	jw_kstr(w, "email", a->email);
 	jw_kstr(w, "robloxUserId", a->roblox_user_id);
 	jw_key(w, "role");
-	if (a->role_id) {
-		jw_obj(w);
-		jw_kstr(w, "id", a->role_id);
-		jw_kstr(w, "name", a->role_name);
-		jw_kint(w, "level", a->level);
-		jw_kstr(w, "color", a->role_color);
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
+	write_role_ref(w, a->role_id, a->role_name, a->level, a->role_color);
 	jw_kint(w, "level", a->level);
 	jw_key(w, "permissions");
 	jw_arr(w);

@@ -19,21 +19,6 @@
 
 static const char ID_REASON[] = "must be a 24-character lowercase hex id";
 
-static void
-write_role_ref(struct jw *w, const struct user *u)
-{
-	if (u->role_id == NULL) {
-		jw_null(w);
-		return;
-	}
-	jw_obj(w);
-	jw_kstr(w, "id", u->role_id);
-	jw_kstr(w, "name", u->role_name);
-	jw_kint(w, "level", u->level);
-	jw_kstr(w, "color", u->role_color);
-	jw_obj_end(w);
-}
-
 /* The User object of platform.md §5. */
 static void
 write_user(struct jw *w, const struct user *u)
@@ -44,7 +29,7 @@ write_user(struct jw *w, const struct user *u)
 	jw_kstr(w, "email", u->email);
 	jw_kstr(w, "robloxUserId", u->roblox_user_id);
 	jw_key(w, "role");
-	write_role_ref(w, u);
+	write_role_ref(w, u->role_id, u->role_name, u->level, u->role_color);
 	jw_kint(w, "level", u->level);
 	jw_kstr(w, "status", u->status);
 	jw_kbool(w, "passwordChangeRequired", u->pw_change_required);

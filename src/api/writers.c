@@ -1,0 +1,48 @@
+/*
+ * writers.c: the shared objects several API files print: UserRef, RoleRef and UserSummary
+ * (staff-admin.md §1.8), so each has exactly one shape.
+ */
+#include "api/api.h"
+#include "model/users.h"
+
+void
+write_user_ref(struct jw *w, const char *id, const char *username)
+{
+	if (id == NULL) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kstr(w, "id", id);
+	jw_kstr(w, "username", username);
+	jw_obj_end(w);
+}
+
+void
+write_role_ref(struct jw *w, const char *id, const char *name, int64_t level, const char *color)
+{
+	if (id == NULL) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kstr(w, "id", id);
+	jw_kstr(w, "name", name);
+	jw_kint(w, "level", level);
+	jw_kstr(w, "color", color);
+	jw_obj_end(w);
+}
+
+void
+write_user_summary(struct jw *w, const struct user *u)
+{
+	jw_obj(w);
+	jw_kstr(w, "id", u->id);
+	jw_kstr(w, "username", u->username);
+	jw_kstr(w, "robloxUserId", u->roblox_user_id);
+	jw_key(w, "role");
+	write_role_ref(w, u->role_id, u->role_name, u->level, u->role_color);
+	jw_kint(w, "level", u->role_id ? u->level : 0);
+	jw_kstr(w, "status", u->status);
+	jw_obj_end(w);
+}
