@@ -19,6 +19,8 @@
 #define LIMIT_QUERY_PARAMS 50
 /* SECURITY.md §5: JSON nesting depth; jansson's own 2048 is only the backstop. */
 #define LIMIT_JSON_DEPTH 32
+/* SECURITY.md J11: object members in one body; the largest real body has a few hundred. */
+#define LIMIT_JSON_MEMBERS 10000
 /* SECURITY.md §5: items per array unless a field states less. */
 #define LIMIT_JSON_ARRAY 1000
 /* SECURITY.md §5: free text in code points unless a field states another limit. */
