@@ -37,7 +37,7 @@ test('a write blocked by another process gets 503 with Retry-After; reads go on'
     const waited = Date.now() - t0;
     expectError(res, 503, 'storage_unavailable');
     assert.ok(Number(res.headers.get('retry-after')) >= 1, 'Retry-After present');
-    assert.ok(waited >= 1500 && waited < 6000, `waited ${waited} ms for the busy timeout`);
+    assert.ok(waited >= 1500 && waited < 15000, `waited ${waited} ms for the busy timeout`);
     assert.doesNotMatch(res.text, /sqlite|database is locked/i, 'no library text leaks');
     const read = await api(srv, 'GET', '/api/audit?pageSize=1', { key });
     assert.equal(read.status, 200, 'reads still answer while a writer holds the lock');
