@@ -727,9 +727,9 @@ test('A17 #91: check order, state, hierarchy and gate refusals', async () => {
   await audited(() => erase(K.admin, { userId: high.id, confirm: high.username }), 'account.erase');
 });
 
-test('R03: restore and erase of one account at once, 20 rounds: exactly one succeeds each round', async () => {
+test('R03 #93: restore and erase of one account at once, 50 rounds: exactly one succeeds each round', async () => {
   const wins = { restore: 0, erase: 0 };
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < 50; round++) {
     const u = await mkUser(uniq('racer'));
     await softDelete(u.id);
     const a0 = await auditTotal();
@@ -750,7 +750,7 @@ test('R03: restore and erase of one account at once, 20 rounds: exactly one succ
     }
     assert.equal(await auditTotal(), a0 + 1, 'one audit entry per round');
   }
-  assert.equal(wins.restore + wins.erase, 20);
+  assert.equal(wins.restore + wins.erase, 50);
 });
 
 // --- retention (moves the clock 30 days: keep it last) -----------------------------------------

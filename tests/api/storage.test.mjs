@@ -50,6 +50,22 @@ test('a write blocked by another process gets 503 with Retry-After; reads go on'
   assert.equal(sql(srv, 'SELECT COUNT(*) AS n FROM api_keys')[0].n, before + 1);
 });
 
+test('staff-admin.md #105: storage unavailable during A2 is 503 with Retry-After and no role', async () => {
+  const lock = holdWriteLock(srv.dbPath);
+  await lock.ready;
+  let res;
+  try {
+    res = await api(srv, 'POST', '/api/admin/roles', { session: owner, body: { name: 'Blocked', level: 10 } });
+  } finally {
+    await lock.release();
+  }
+  expectError(res, 503, 'storage_unavailable');
+  assert.ok(Number(res.headers.get('retry-after')) >= 1);
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM roles WHERE name = 'Blocked'")[0].n, 0, 'no role created');
+  const again = await api(srv, 'POST', '/api/admin/roles', { session: owner, body: { name: 'Blocked', level: 10 } });
+  assert.equal(again.status, 200, again.text);
+});
+
 test('readyz reports ready once the lock is gone', async () => {
   const res = await api(srv, 'GET', '/readyz');
   assert.equal(res.status, 200);
