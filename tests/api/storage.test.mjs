@@ -16,8 +16,14 @@ after(async () => { await srv.stop(); });
 // Holds the SQLite write lock from another process until release() is called.
 function holdWriteLock(dbPath) {
   const p = spawn('sqlite3', [dbPath], { stdio: ['pipe', 'pipe', 'pipe'] });
-  p.stdin.write('PRAGMA busy_timeout=5000;\nBEGIN EXCLUSIVE;\nSELECT 1;\n');
-  const ready = new Promise((resolve) => p.stdout.once('data', resolve));
+  // .timeout prints nothing, so the marker is the first output and appears only once the
+  // exclusive lock is held (a failed BEGIN would stop at .bail).
+  p.stdin.write(".bail on\n.timeout 5000\nBEGIN EXCLUSIVE;\nSELECT 'locked';\n");
+  let out = '';
+  const ready = new Promise((resolve, reject) => {
+    p.stdout.on('data', (c) => { out += c; if (out.includes('locked')) resolve(); });
+    p.on('exit', (code) => reject(new Error(`sqlite3 exited ${code} before locking`)));
+  });
   return {
     ready,
     release() {
