@@ -22,6 +22,7 @@
 #include "core/metrics.h"
 #include "core/strconv.h"
 #include "core/xmalloc.h"
+#include "http/client.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "model/jobs.h"
@@ -179,6 +180,7 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	client_global_init(); /* before any worker thread: curl_global_init is not thread-safe */
 	srv = server_start(pool);
 	if (srv == NULL) {
 		store_pool_free(pool);
@@ -198,6 +200,7 @@ cmd_serve(int argc, char **argv)
 	atomic_store(&jt.stop, true);
 	pthread_join(jobs, NULL);
 	store_pool_free(pool);
+	client_global_cleanup();
 	log_info("server.stopped", "stopped");
 	return 0;
 }

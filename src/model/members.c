@@ -1,7 +1,7 @@
 /*
  * members.c: local rank and member records of a workspace; see members.h. No statement here
- * runs without the caller's workspace id, and no Roblox call is made: the Open Cloud adapter
- * (later work) syncs ranks and changes roles on Roblox, then stores through these functions.
+ * runs without the caller's workspace id, and no Roblox call is made: routes that change
+ * roles on Roblox (roblox/roblox.h) store the outcome through these functions afterwards.
  */
 #include "model/members.h"
 
@@ -44,6 +44,8 @@ static const char SQL_MEMBER_LIST[] = "SELECT " MEMBER_COLS " FROM workspace_mem
 static const char SQL_MEMBER_COUNT[] = "SELECT COUNT(*) FROM workspace_members" MEMBER_WHERE;
 static const char SQL_MEMBER_GET[] = "SELECT " MEMBER_COLS " FROM workspace_members"
 				     " WHERE workspace_id = ? AND roblox_user_id = ?";
+static const char SQL_MEMBER_DELETE[] =
+	"DELETE FROM workspace_members WHERE workspace_id = ? AND roblox_user_id = ?";
 static const char SQL_MEMBER_UPSERT[] =
 	"INSERT INTO workspace_members (workspace_id, roblox_user_id, username, username_key,"
 	" display_name, display_name_key, roblox_role_id, rank, updated_at)"
@@ -353,4 +355,29 @@ member_put(struct ctx *c, const char *ws_id, const struct member_input *in, stru
 		return ERR_INTERNAL;
 	return audit_write(c, exists ? "workspace.member.update" : "workspace.member.create",
 			   "member", in->roblox_user_id, ws_id, before, after);
+}
+
+enum err
+member_remove(struct ctx *c, const char *ws_id, const char *user_id, bool *removed)
+{
+	const struct val args[] = { V_TEXT(ws_id), V_TEXT(user_id) };
+	struct ws_member cur;
+	const char *before;
+	enum err err = member_get(c, ws_id, user_id, &cur);
+
+	*removed = false;
+	if (err == ERR_RESOURCE_NOT_FOUND) {
+		c->fail = (struct fail){ 0 };
+		return ERR_OK;
+	}
+	if (err)
+		return err;
+	before = member_snap(c->arena, &cur);
+	if (before == NULL)
+		return ERR_INTERNAL;
+	err = store_exec(c->store, SQL_MEMBER_DELETE, args, nitems(args), NULL);
+	if (err)
+		return err;
+	*removed = true;
+	return audit_write(c, "workspace.member.delete", "member", user_id, ws_id, before, NULL);
 }

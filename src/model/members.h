@@ -2,8 +2,8 @@
  * members.h: a workspace's local rank and member records (platform.md §6.2,
  * readmin-compat.md §4.2). Every statement here is scoped by the workspace id the caller
  * resolved (workspace_get or the ReAdmin key), so another workspace's role or user reads like
- * an unknown one. Only local records: rank sync, rank changes on Roblox and exile (the Open
- * Cloud adapter, later work) will write through rank_sync_store / member_put as well.
+ * an unknown one. Only local records: Roblox-backed routes (api/readmin_ranking.c: rank
+ * changes, exile) call Roblox first, then store through member_put / member_remove.
  * Writes are audited `workspace.rank.*` / `workspace.member.*`. Results live in the ctx arena.
  */
 #ifndef ROSTER_MEMBERS_H
@@ -81,5 +81,10 @@ enum err member_get(struct ctx *c, const char *ws_id, const char *user_id, struc
  */
 enum err member_put(struct ctx *c, const char *ws_id, const struct member_input *in,
 		    struct ws_member *out);
+/*
+ * Removes the local record after an exile on Roblox, audited `workspace.member.delete`;
+ * no record is no error (*removed false, nothing written).
+ */
+enum err member_remove(struct ctx *c, const char *ws_id, const char *user_id, bool *removed);
 
 #endif

@@ -50,6 +50,7 @@ static const char SQL_WS_STAFF[] =
 	"SELECT roblox_user_id FROM workspace_members WHERE workspace_id = ? AND rank >= ?"
 	" AND rank > 0 ORDER BY rank DESC, roblox_user_id";
 static const char SQL_WS_OCK[] = "SELECT open_cloud_key_sealed FROM communities WHERE id = ?";
+static const char SQL_WS_COOKIE[] = "SELECT bot_cookie_sealed FROM communities WHERE id = ?";
 
 /* --- pure rules ------------------------------------------------------------------------------- */
 
@@ -251,17 +252,18 @@ workspace_staff_ids(struct ctx *c, const struct workspace *ws, const char ***ids
 	return ERR_OK;
 }
 
-enum err
-workspace_open_cloud_key(struct ctx *c, const char *id, const char **key)
+/* One sealed column of the workspace row, opened into the arena; *plain NULL when unset. */
+static enum err
+open_sealed(struct ctx *c, const char *sql, const char *id, const char **plain_out)
 {
 	const struct val args[] = { V_TEXT(id) };
 	const char *sealed;
 	struct rows rs;
 	size_t len;
 	char *plain;
-	enum err err = store_query(c->store, c->arena, SQL_WS_OCK, args, 1, &rs);
+	enum err err = store_query(c->store, c->arena, sql, args, 1, &rs);
 
-	*key = NULL;
+	*plain_out = NULL;
 	if (err || rs.n == 0 || (sealed = rows_text(&rs, 0, 0)) == NULL)
 		return err;
 	plain = arena_alloc(c->arena, strlen(sealed) + 1);
@@ -269,8 +271,20 @@ workspace_open_cloud_key(struct ctx *c, const char *id, const char **key)
 	if (err)
 		return ERR_INTERNAL; /* sealed under another instance key: an operator problem */
 	plain[len] = '\0';
-	*key = plain;
+	*plain_out = plain;
 	return ERR_OK;
+}
+
+enum err
+workspace_open_cloud_key(struct ctx *c, const char *id, const char **key)
+{
+	return open_sealed(c, SQL_WS_OCK, id, key);
+}
+
+enum err
+workspace_bot_cookie(struct ctx *c, const char *id, const char **cookie)
+{
+	return open_sealed(c, SQL_WS_COOKIE, id, cookie);
 }
 
 /* --- writes ----------------------------------------------------------------------------------- */

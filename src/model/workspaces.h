@@ -98,9 +98,11 @@ enum err workspace_staff_ids(struct ctx *c, const struct workspace *ws, const ch
 			     size_t *n);
 /*
  * The stored Open Cloud key, opened with the instance key into the arena; NULL when none.
- * For the Open Cloud adapter (later work); never written to a response.
+ * For the Roblox adapter (roblox/roblox.h); never written to a response.
  */
 enum err workspace_open_cloud_key(struct ctx *c, const char *id, const char **key);
+/* The stored bot-account cookie (exile, shout posting), opened likewise; NULL when none. */
+enum err workspace_bot_cookie(struct ctx *c, const char *id, const char **cookie);
 
 /* --- writes ----------------------------------------------------------------------------------- */
 
