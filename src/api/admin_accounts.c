@@ -58,22 +58,6 @@ write_removed_account(struct jw *w, const struct removed_account *ra, const stru
 
 /* --- A14 set-password ------------------------------------------------------------------------- */
 
-/* SEC S11: bounded hashing with no transaction open. */
-static enum err
-hash_password(struct req *r, const char *pw, char hash[SECRET_PW_MAX])
-{
-	enum err err;
-
-	if (!pwslots_acquire()) {
-		r->ctx.fail.err = ERR_BUSY;
-		r->ctx.fail.retry_after = 1;
-		return ERR_BUSY;
-	}
-	err = secret_pw_hash(pw, strlen(pw), hash);
-	pwslots_release();
-	return err;
-}
-
 /*
  * After the slow step, inside the write transaction (§1.4): the credential the gate accepted
  * is still live, the actor still active, not locked by a password change, and still holds
@@ -150,7 +134,7 @@ accounts_set_password(struct req *r)
 	req_tx_rollback(r);
 	if (err)
 		return err;
-	err = hash_password(r, pw, hash);
+	err = pw_hash_bounded(&r->ctx.fail, pw, hash);
 	if (!err)
 		err = req_tx_begin(r, true);
 	if (!err)

@@ -163,22 +163,6 @@ create_input(struct req *r, struct user_input *in, const char *pw)
 	return input_profile(r, in);
 }
 
-/* SEC S11: bounded hashing with no transaction open. */
-static enum err
-hash_password(struct req *r, const char *pw, char hash[SECRET_PW_MAX])
-{
-	enum err err;
-
-	if (!pwslots_acquire()) {
-		r->ctx.fail.err = ERR_BUSY;
-		r->ctx.fail.retry_after = 1;
-		return ERR_BUSY;
-	}
-	err = secret_pw_hash(pw, strlen(pw), hash);
-	pwslots_release();
-	return err;
-}
-
 /* After the slow step: the actor is loaded again inside the write transaction (§1.4). */
 static enum err
 create_recheck(struct req *r, bool with_role)
@@ -218,7 +202,7 @@ users_create(struct req *r)
 		password_generate(otp);
 		pw = otp;
 	}
-	err = hash_password(r, pw, hash);
+	err = pw_hash_bounded(&r->ctx.fail, pw, hash);
 	if (!err)
 		err = req_tx_begin(r, true);
 	if (!err)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth/secret.h"
 #include "model/ctx.h"
 
 #define AUTH_TOKEN_LEN 43 /* base64url of 32 CSPRNG bytes */
@@ -49,6 +50,8 @@ enum err apikey_touch(struct ctx *c);
 void pwslots_init(int n);
 bool pwslots_acquire(void);
 void pwslots_release(void);
+/* Hashes a new password in a free slot; ERR_BUSY with Retry-After 1 when none is free. */
+enum err pw_hash_bounded(struct fail *f, const char *pw, char out[SECRET_PW_MAX]);
 /* A verify of the dummy hash for unknown users, so timing matches (SEC S09). */
 void pw_dummy_verify(const char *pw, size_t len);
 enum err pw_dummy_init(void);

@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include "auth/secret.h"
 
@@ -34,6 +35,21 @@ void
 pwslots_release(void)
 {
 	atomic_fetch_add(&pw_slots_free, 1);
+}
+
+enum err
+pw_hash_bounded(struct fail *f, const char *pw, char out[SECRET_PW_MAX])
+{
+	enum err err;
+
+	if (!pwslots_acquire()) {
+		f->err = ERR_BUSY;
+		f->retry_after = 1;
+		return ERR_BUSY;
+	}
+	err = secret_pw_hash(pw, strlen(pw), out);
+	pwslots_release();
+	return err;
 }
 
 enum err
