@@ -31,6 +31,8 @@ extern const struct route_table api_ws_members_routes;
 extern const struct route_table api_ws_keys_routes;
 extern const struct route_table api_readmin_ranking_routes;
 extern const struct route_table api_readmin_activity_routes;
+extern const struct route_table api_readmin_staff_routes;
+extern const struct route_table api_ws_staff_routes;
 
 /* Shared writers for objects several surfaces print (api/writers.c). */
 struct user;

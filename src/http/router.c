@@ -28,6 +28,8 @@ static const struct route_table *const router_tables[] = {
 	&api_ws_keys_routes,
 	&api_readmin_ranking_routes,
 	&api_readmin_activity_routes,
+	&api_readmin_staff_routes,
+	&api_ws_staff_routes,
 };
 
 /* Filled once by router_init before the server starts; read-only afterwards. */
