@@ -17,6 +17,7 @@
 #include "model/gamekeys.h"
 #include "model/members.h"
 #include "model/workspaces.h"
+#include "api/readmin_int.h"
 #include "roblox/roblox.h"
 
 #define RANKING_PER_MINUTE 120 /* §1.6 */
@@ -103,50 +104,11 @@ ranking_info(struct req *r)
 
 /* --- shared steps of the Roblox routes -------------------------------------------------------- */
 
-static enum err
-rfail(struct req *r, enum err err, int status, const char *reason)
-{
-	return fail_readmin(&r->ctx.fail, err, status, reason);
-}
-
 /* §1.6: 120 requests a minute per ranking key on this node; step 9 of the check order. */
 static enum err
 ranking_limit(struct req *r)
 {
-	int secs = bucket_take("ranking", r->ctx.actor.game_key_id, RANKING_PER_MINUTE, r->ctx.now);
-
-	if (secs == 0)
-		return ERR_OK;
-	rfail(r, ERR_RATE_LIMITED, 429, "Too many requests");
-	r->ctx.fail.retry_after = secs;
-	return ERR_RATE_LIMITED;
-}
-
-/* §1.8's outcome table; not_found is the text a 404 means for this call (NULL: refused). */
-static enum err
-roblox_fail(struct req *r, enum roblox_result res, int nf_status, const char *not_found)
-{
-	switch (res) {
-	case RBX_OK:
-		return ERR_INTERNAL; /* a caller mistake */
-	case RBX_NOT_LINKED:
-		return rfail(r, ERR_ROBLOX_NOT_LINKED, 400, "Roblox bot not linked.");
-	case RBX_KEY_REJECTED:
-		return rfail(r, ERR_ROBLOX_NOT_LINKED, 400,
-			     "Bot is logged out, action has been marked as failed.");
-	case RBX_NOT_FOUND:
-		/* A 404 on anything but the target user is a refusal. */
-		if (not_found != NULL)
-			return rfail(r, ERR_RESOURCE_NOT_FOUND, nf_status, not_found);
-		return rfail(r, ERR_UPSTREAM_REJECTED, 400, "Roblox rejected the request.");
-	case RBX_REFUSED:
-		return rfail(r, ERR_UPSTREAM_REJECTED, 400, "Roblox rejected the request.");
-	case RBX_UNAVAILABLE:
-		break;
-	}
-	rfail(r, ERR_UPSTREAM_UNAVAILABLE, 503, "Roblox API unavailable");
-	r->ctx.fail.retry_after = 5;
-	return ERR_UPSTREAM_UNAVAILABLE;
+	return readmin_limit(r, "ranking", RANKING_PER_MINUTE);
 }
 
 /* What a Roblox route reads before its slow step. */
@@ -202,12 +164,12 @@ ranking_recheck(struct req *r, const struct ranking_ctx *k, bool (*flag)(const s
 	if (!err)
 		err = wskey_get(c, GAMEKEY_RANKING, k->ws.cm.id, c->actor.game_key_id, &key);
 	if (err == ERR_RESOURCE_NOT_FOUND || (!err && key.revoked_at != 0))
-		return rfail(r, ERR_UNAUTHENTICATED, 401, "Unauthorized");
+		return readmin_fail(r, ERR_UNAUTHENTICATED, 401, "Unauthorized");
 	if (err)
 		return err;
 	c->fail = (struct fail){ 0 };
 	if (!flag(&key))
-		return rfail(r, ERR_FORBIDDEN, 401, flag_off);
+		return readmin_fail(r, ERR_FORBIDDEN, 401, flag_off);
 	return ERR_OK;
 }
 
@@ -326,7 +288,7 @@ ranking_store_member(struct req *r, const struct ranking_ctx *k, const struct ro
 	in.roblox_role_id = role_id;
 	err = member_put(c, k->ws.cm.id, &in, &out);
 	if (err == ERR_UNKNOWN_IDS) /* the rank was deleted while Roblox was called */
-		return rfail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
+		return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
 	return err;
 }
 
@@ -337,16 +299,16 @@ static enum err
 set_role_check(struct req *r, const struct ranking_ctx *k, const struct ws_rank **target)
 {
 	if (!roblox_is_linked(&k->rb))
-		return roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
+		return readmin_roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
 	if (!r->ctx.actor.ranking_enabled)
-		return rfail(r, ERR_FORBIDDEN, 401, "Ranking is not enabled for this key.");
+		return readmin_fail(r, ERR_FORBIDDEN, 401, "Ranking is not enabled for this key.");
 	*target = rank_match(k, req_param(r, 1));
 	if (*target == NULL)
-		return rfail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
+		return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
 	if ((*target)->rank == RANK_MIN || (*target)->rank == RANK_MAX)
-		return rfail(r, ERR_INVALID_FIELD, 400, "Rank cannot be assigned.");
+		return readmin_fail(r, ERR_INVALID_FIELD, 400, "Rank cannot be assigned.");
 	if (!list_has(r->ctx.actor.allowed_ranks, (*target)->roblox_role_id))
-		return rfail(r, ERR_FORBIDDEN, 401, "Rank is not allowed to be ranked to for this key.");
+		return readmin_fail(r, ERR_FORBIDDEN, 401, "Rank is not allowed to be ranked to for this key.");
 	return ERR_OK;
 }
 
@@ -362,9 +324,9 @@ ranking_set_role(struct req *r)
 	enum err err;
 
 	if (!user_id_ok(uid))
-		return rfail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
+		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
 	if (!rank_id_ok(req_param(r, 1)))
-		return rfail(r, ERR_INVALID_PARAMETER, 400, "Invalid rankId");
+		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid rankId");
 	err = ranking_load(r, &k, false);
 	if (!err)
 		err = set_role_check(r, &k, &target);
@@ -374,16 +336,16 @@ ranking_set_role(struct req *r)
 	if (!res)
 		res = roblox_membership_find(&k.rb, uid, &m);
 	if (res)
-		return roblox_fail(r, res, 400, "User not found.");
+		return readmin_roblox_fail(r, res, 400, "User not found.");
 	if (m.path == NULL)
-		return rfail(r, ERR_INVALID_FIELD, 400, "User is not in the group.");
+		return readmin_fail(r, ERR_INVALID_FIELD, 400, "User is not in the group.");
 	if (!target_manageable(r, &k, m.role_id))
-		return rfail(r, ERR_FORBIDDEN, 401, "User's current rank is not manageable by this key.");
+		return readmin_fail(r, ERR_FORBIDDEN, 401, "User's current rank is not manageable by this key.");
 	/* Idempotent (§3.1 #2): the current role again answers the same without a write. */
 	if (strcmp(m.role_id, target->roblox_role_id) != 0) {
 		res = roblox_membership_set_role(&k.rb, m.path, target->roblox_role_id);
 		if (res)
-			return roblox_fail(r, res, 0, NULL);
+			return readmin_roblox_fail(r, res, 0, NULL);
 	}
 	err = ranking_recheck(r, &k, flag_ranking, "Ranking is not enabled for this key.");
 	if (!err)
@@ -412,26 +374,26 @@ ranking_exile(struct req *r)
 	enum err err;
 
 	if (!user_id_ok(uid))
-		return rfail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
+		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
 	err = ranking_load(r, &k, true);
 	if (err)
 		return err;
 	if (!roblox_is_bot_linked(&k.rb))
-		return roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
+		return readmin_roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
 	if (!r->ctx.actor.enable_exile)
-		return rfail(r, ERR_FORBIDDEN, 401, "Exile users is not enabled for this key.");
+		return readmin_fail(r, ERR_FORBIDDEN, 401, "Exile users is not enabled for this key.");
 	res = roblox_user_get(&k.rb, uid, &u);
 	if (!res)
 		res = roblox_membership_find(&k.rb, uid, &m);
 	if (res)
-		return roblox_fail(r, res, 400, "User not found.");
+		return readmin_roblox_fail(r, res, 400, "User not found.");
 	if (m.path != NULL) {
 		if (!exile_manageable(r, &k, m.role_id))
-			return rfail(r, ERR_FORBIDDEN, 401,
+			return readmin_fail(r, ERR_FORBIDDEN, 401,
 				     "User's current rank is not manageable by this key.");
 		res = roblox_exile(&k.rb, uid);
 		if (res)
-			return roblox_fail(r, res, 0, NULL);
+			return readmin_roblox_fail(r, res, 0, NULL);
 	}
 	err = ranking_recheck(r, &k, flag_exile, "Exile users is not enabled for this key.");
 	if (!err)
@@ -455,12 +417,12 @@ shout_message(struct req *r, const char **msg)
 
 	*msg = json_str(r->json, "message");
 	if (*msg == NULL)
-		return rfail(r, ERR_MISSING_FIELD, 400, "Missing message");
+		return readmin_fail(r, ERR_MISSING_FIELD, 400, "Missing message");
 	if (text_check(*msg, strlen(*msg), TEXT_FREE, 0, SHOUT_MAX, &why))
 		return ERR_OK;
 	if (text_check(*msg, strlen(*msg), TEXT_FREE, 0, SIZE_MAX, &why))
-		return rfail(r, ERR_INVALID_FIELD, 400, "Message too long");
-	return rfail(r, ERR_INVALID_FIELD, 400, "Invalid message");
+		return readmin_fail(r, ERR_INVALID_FIELD, 400, "Message too long");
+	return readmin_fail(r, ERR_INVALID_FIELD, 400, "Invalid message");
 }
 
 static enum err
@@ -476,12 +438,12 @@ ranking_shout(struct req *r)
 	if (err)
 		return err;
 	if (!roblox_is_bot_linked(&k.rb))
-		return roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
+		return readmin_roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
 	if (!r->ctx.actor.enable_shouting)
-		return rfail(r, ERR_FORBIDDEN, 401, "Shout management is not enabled for this key.");
+		return readmin_fail(r, ERR_FORBIDDEN, 401, "Shout management is not enabled for this key.");
 	res = roblox_shout(&k.rb, msg);
 	if (res)
-		return roblox_fail(r, res, 0, NULL);
+		return readmin_roblox_fail(r, res, 0, NULL);
 	err = ranking_recheck(r, &k, flag_shout, "Shout management is not enabled for this key.");
 	if (!err)
 		err = audit_write(&r->ctx, "workspace.shout.post", "group", k.ws.cm.roblox_group_id,
@@ -503,9 +465,9 @@ join_check(struct req *r, struct ranking_ctx *k)
 	if (err)
 		return err;
 	if (!roblox_is_linked(&k->rb))
-		return roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
+		return readmin_roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
 	if (!r->ctx.actor.enable_join_requests)
-		return rfail(r, ERR_FORBIDDEN, 401,
+		return readmin_fail(r, ERR_FORBIDDEN, 401,
 			     "Join Request management is not enabled for this key.");
 	return ERR_OK;
 }
@@ -535,13 +497,13 @@ join_list(struct req *r)
 	enum err err;
 
 	if (cursor != NULL && !cursor_ok(cursor))
-		return rfail(r, ERR_INVALID_PARAMETER, 400, "Invalid cursor");
+		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid cursor");
 	err = join_check(r, &k);
 	if (err)
 		return err;
 	res = roblox_join_request_list(&k.rb, cursor, &q, &n, &next);
 	if (res)
-		return roblox_fail(r, res, 0, NULL);
+		return readmin_roblox_fail(r, res, 0, NULL);
 	buf_reset(&r->out);
 	jw_init(&w, &r->out);
 	jw_obj(&w);
@@ -592,25 +554,25 @@ join_decide(struct req *r, bool accept)
 	enum err err;
 
 	if (!user_id_ok(uid))
-		return rfail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
+		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
 	err = join_check(r, &k);
 	if (err)
 		return err;
 	res = roblox_user_get(&k.rb, uid, &u);
 	if (res)
-		return roblox_fail(r, res, nf_status, "User not found.");
+		return readmin_roblox_fail(r, res, nf_status, "User not found.");
 	res = roblox_join_request_decide(&k.rb, uid, accept);
 	if (res == RBX_NOT_FOUND && accept) {
 		res = roblox_membership_find(&k.rb, uid, &m);
 		if (res == RBX_OK && m.path == NULL)
-			return rfail(r, ERR_RESOURCE_NOT_FOUND, 404, "Join request not found.");
+			return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Join request not found.");
 	} else if (res == RBX_OK) {
 		err = join_audit(r, &k, accept ? "accept" : "decline", uid);
 	} else if (res == RBX_NOT_FOUND) {
 		res = RBX_OK; /* nothing pending: already declined */
 	}
 	if (res)
-		return roblox_fail(r, res, 0, NULL);
+		return readmin_roblox_fail(r, res, 0, NULL);
 	if (err)
 		return err;
 	jw_kstr(&r->w, "message",

@@ -18,29 +18,18 @@
 #include "model/members.h"
 #include "model/staff_history.h"
 #include "model/workspaces.h"
+#include "api/readmin_int.h"
 #include "roblox/roblox.h"
 
 #define LOADER_PER_MINUTE 600 /* §1.6 */
 #define ROBLOX_ID_MAX 9007199254740991LL /* §1.3: integers 1 ... 2^53-1 */
 #define DAY_MS 86400000.0
 
-static enum err
-sfail(struct req *r, enum err err, int status, const char *reason)
-{
-	return fail_readmin(&r->ctx.fail, err, status, reason);
-}
-
 /* §1.6: 600 requests a minute per loader key on this node; step 9 of the check order. */
 static enum err
 loader_limit(struct req *r)
 {
-	int secs = bucket_take("loader", r->ctx.actor.game_key_id, LOADER_PER_MINUTE, r->ctx.now);
-
-	if (secs == 0)
-		return ERR_OK;
-	sfail(r, ERR_RATE_LIMITED, 429, "Too many requests");
-	r->ctx.fail.retry_after = secs;
-	return ERR_RATE_LIMITED;
+	return readmin_limit(r, "loader", LOADER_PER_MINUTE);
 }
 
 /* A Roblox id as a JSON number from its decimal text (ids above 2^53 keep every digit). */
@@ -96,7 +85,7 @@ history_list(struct req *r)
 	enum err err;
 
 	if (uid != NULL && !roblox_id_is_valid(uid))
-		return sfail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
+		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
 	err = workspace_of_key(&r->ctx, &ws);
 	if (!err)
 		err = staff_history_recent(&r->ctx, ws.cm.id, uid, &v, &n);
@@ -149,7 +138,7 @@ post_missing(struct req *r)
 
 	for (size_t i = 0; i < nitems(required); i++)
 		if (!json_has(r->json, required[i]) || json_is_null(r->json, required[i]))
-			return sfail(r, ERR_MISSING_FIELD, 400,
+			return readmin_fail(r, ERR_MISSING_FIELD, 400,
 				     arena_printf(r->arena, "Missing %s", required[i]));
 	return ERR_OK;
 }
@@ -157,7 +146,7 @@ post_missing(struct req *r)
 static enum err
 invalid(struct req *r, const char *field)
 {
-	return sfail(r, ERR_INVALID_FIELD, 400, arena_printf(r->arena, "Invalid %s", field));
+	return readmin_fail(r, ERR_INVALID_FIELD, 400, arena_printf(r->arena, "Invalid %s", field));
 }
 
 /* Field validation (§1.5 step 10): every Missing first, then each field's type and range. */
@@ -206,32 +195,6 @@ post_parse(struct req *r, struct post_in *in)
 }
 
 /* --- #9: Roblox ------------------------------------------------------------------------------ */
-
-/* §1.8's outcome table (a 404 on the target user is `User not found.`). */
-static enum err
-roblox_fail(struct req *r, enum roblox_result res, bool user_call)
-{
-	switch (res) {
-	case RBX_OK:
-		return ERR_INTERNAL; /* a caller mistake */
-	case RBX_NOT_LINKED:
-		return sfail(r, ERR_ROBLOX_NOT_LINKED, 400, "Roblox bot not linked.");
-	case RBX_KEY_REJECTED:
-		return sfail(r, ERR_ROBLOX_NOT_LINKED, 400,
-			     "Bot is logged out, action has been marked as failed.");
-	case RBX_NOT_FOUND:
-		if (user_call)
-			return sfail(r, ERR_RESOURCE_NOT_FOUND, 400, "User not found.");
-		return sfail(r, ERR_UPSTREAM_REJECTED, 400, "Roblox rejected the request.");
-	case RBX_REFUSED:
-		return sfail(r, ERR_UPSTREAM_REJECTED, 400, "Roblox rejected the request.");
-	case RBX_UNAVAILABLE:
-		break;
-	}
-	sfail(r, ERR_UPSTREAM_UNAVAILABLE, 503, "Roblox API unavailable");
-	r->ctx.fail.retry_after = 5;
-	return ERR_UPSTREAM_UNAVAILABLE;
-}
 
 /* What #9 reads before its slow step. */
 struct post_ctx {
@@ -308,9 +271,9 @@ post_target(struct req *r, const struct post_in *in, struct post_ctx *k)
 		if (k->ranks[i].rank == in->role)
 			k->target = &k->ranks[i];
 	if (k->target == NULL)
-		return sfail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
+		return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
 	if (in->role == RANK_MIN || in->role == RANK_MAX)
-		return sfail(r, ERR_INVALID_FIELD, 400, "Rank cannot be assigned.");
+		return readmin_fail(r, ERR_INVALID_FIELD, 400, "Rank cannot be assigned.");
 	return ERR_OK;
 }
 
@@ -327,26 +290,26 @@ post_rerank(struct req *r, const struct post_in *in, struct post_ctx *k)
 	int actor_rank, subject_rank;
 
 	if (!roblox_is_linked(&k->rb))
-		return roblox_fail(r, RBX_NOT_LINKED, false);
+		return readmin_roblox_fail(r, RBX_NOT_LINKED, 400, NULL);
 	res = roblox_user_get(&k->rb, in->user, &k->user);
 	if (res)
-		return roblox_fail(r, res, true);
+		return readmin_roblox_fail(r, res, 400, "User not found.");
 	res = roblox_membership_find(&k->rb, in->user, &sm);
 	if (!res)
 		res = roblox_membership_find(&k->rb, in->actor, &am);
 	if (res)
-		return roblox_fail(r, res, false);
+		return readmin_roblox_fail(r, res, 400, NULL);
 	if (sm.path == NULL) /* the wording of §3.1 #2, Roster decision */
-		return sfail(r, ERR_INVALID_FIELD, 400, "User is not in the group.");
+		return readmin_fail(r, ERR_INVALID_FIELD, 400, "User is not in the group.");
 	k->rank_from = sm.role_id;
 	actor_rank = am.path != NULL ? rank_of(k, am.role_id) : -1;
 	subject_rank = rank_of(k, sm.role_id);
 	if (actor_rank <= k->target->rank || actor_rank <= subject_rank || subject_rank < 0)
-		return sfail(r, ERR_FORBIDDEN, 403, "Actioning user cannot rank to this role.");
+		return readmin_fail(r, ERR_FORBIDDEN, 403, "Actioning user cannot rank to this role.");
 	if (strcmp(sm.role_id, k->target->roblox_role_id) == 0)
 		return ERR_OK;
 	res = roblox_membership_set_role(&k->rb, sm.path, k->target->roblox_role_id);
-	return res ? roblox_fail(r, res, false) : ERR_OK;
+	return res ? readmin_roblox_fail(r, res, 400, NULL) : ERR_OK;
 }
 
 /* --- #9: write step ------------------------------------------------------------------------- */
@@ -362,7 +325,7 @@ post_recheck(struct req *r, const struct post_ctx *k)
 	if (!err)
 		err = wskey_get(c, GAMEKEY_LOADER, k->ws.cm.id, c->actor.game_key_id, &key);
 	if (err == ERR_RESOURCE_NOT_FOUND || (!err && key.revoked_at != 0))
-		return sfail(r, ERR_UNAUTHENTICATED, 401, "Workspace not found");
+		return readmin_fail(r, ERR_UNAUTHENTICATED, 401, "Workspace not found");
 	if (!err)
 		c->fail = (struct fail){ 0 };
 	return err;
@@ -388,7 +351,7 @@ post_store_member(struct req *r, const struct post_ctx *k)
 	in.roblox_role_id = k->target->roblox_role_id;
 	err = member_put(c, k->ws.cm.id, &in, &out);
 	if (err == ERR_UNKNOWN_IDS) /* the rank was deleted while Roblox was called */
-		return sfail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
+		return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
 	return err;
 }
 

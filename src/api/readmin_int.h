@@ -1,0 +1,22 @@
+/*
+ * readmin_int.h: steps every ReAdmin-compatible route shares (readmin-compat.md §1.2, §1.6,
+ * §1.8), private to src/api/readmin_*.c.
+ */
+#ifndef ROSTER_READMIN_INT_H
+#define ROSTER_READMIN_INT_H
+
+#include "http/req.h"
+#include "roblox/roblox.h"
+
+/* A ReAdmin answer: status and byte-exact reason. */
+enum err readmin_fail(struct req *r, enum err err, int status, const char *reason);
+/* §1.6: a per-node token bucket of per_minute for the request's key; 429 with Retry-After. */
+enum err readmin_limit(struct req *r, const char *family, int per_minute);
+/*
+ * §1.8's outcome table. not_found is the text a Roblox 404 means for this call, answered with
+ * nf_status; NULL makes a 404 a refusal like any other 4xx.
+ */
+enum err readmin_roblox_fail(struct req *r, enum roblox_result res, int nf_status,
+			     const char *not_found);
+
+#endif
