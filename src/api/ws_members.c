@@ -1,15 +1,24 @@
 /*
- * ws_members.c: …/ranks and …/members of platform.md §6.2, local records only. The Roblox
- * routes of §6.2 (ranks/sync, member rank change, exile, shout) come with the Open Cloud
- * adapter (later work); they will store through the same model/members.c functions.
+ * ws_members.c: …/ranks, …/members and …/shout of platform.md §6.2. Local records are plain
+ * write routes. The Roblox routes (ranks/sync, member rank change, exile, shout) are
+ * `outbound`: they read in one short transaction, call Roblox with none open, then re-check
+ * the credential, the actor's permission and the workspace and store everything, audit
+ * included, in one write transaction (STYLE.md §1). §6.2's Roblox answers; nothing is stored
+ * on a failure.
  */
 #include <string.h>
 
 #include "api/api.h"
 #include "api/ws_int.h"
+#include "auth/auth.h"
 #include "auth/perm.h"
 #include "core/id.h"
+#include "model/audit.h"
 #include "model/members.h"
+#include "model/users.h"
+#include "roblox/roblox.h"
+
+#define SHOUT_MAX 255 /* §6.2: code points */
 
 static const char ROBLOX_REASON[] = "must be a Roblox id";
 
@@ -182,6 +191,299 @@ members_put(struct req *r)
 	return ERR_OK;
 }
 
+/* --- Roblox routes -------------------------------------------------------------------------- */
+
+/* What a Roblox route reads before its slow step. */
+struct rbx_step {
+	struct workspace ws;
+	struct ws_rank *ranks; /* by rank desc */
+	size_t n;
+	struct roblox rb;
+};
+
+/* §6.2's Roblox answers. */
+static enum err
+rbx_fail(struct req *r, const struct rbx_step *k, enum roblox_result res)
+{
+	switch (res) {
+	case RBX_OK:
+		return ERR_INTERNAL; /* a caller mistake */
+	case RBX_NOT_LINKED:
+	case RBX_KEY_REJECTED:
+		return ERR_ROBLOX_NOT_LINKED;
+	case RBX_NOT_FOUND:
+	case RBX_REFUSED:
+		return fail_set(&r->ctx.fail, r->arena, ERR_UPSTREAM_REJECTED, "robloxStatus",
+				arena_printf(r->arena, "%d", k->rb.status), (const char *)NULL);
+	case RBX_UNAVAILABLE:
+		break;
+	}
+	r->ctx.fail.retry_after = 5;
+	return ERR_UPSTREAM_UNAVAILABLE;
+}
+
+/*
+ * The read step: workspace (moderation rule), Open Cloud key, the bot cookie when bot, the
+ * local ranks and, when member is not NULL, the member record of path parameter 1 (404
+ * resource_not_found without one). Leaves no transaction open.
+ */
+static enum err
+rbx_load(struct req *r, struct rbx_step *k, bool bot, struct ws_member *member)
+{
+	const char *ock = NULL, *cookie = NULL;
+	enum err err = req_tx_begin(r, false);
+
+	if (!err)
+		err = ws_resolve(r, &k->ws);
+	if (!err)
+		err = workspace_open_cloud_key(&r->ctx, k->ws.cm.id, &ock);
+	if (!err && bot)
+		err = workspace_bot_cookie(&r->ctx, k->ws.cm.id, &cookie);
+	if (!err)
+		err = rank_list(&r->ctx, k->ws.cm.id, &k->ranks, &k->n);
+	if (!err && member != NULL)
+		err = member_get(&r->ctx, k->ws.cm.id, req_param(r, 1), member);
+	if (!err)
+		err = req_tx_commit(r);
+	if (err) {
+		req_tx_rollback(r);
+		return err;
+	}
+	roblox_init(&k->rb, r->arena, k->ws.cm.roblox_group_id, ock);
+	roblox_set_cookie(&k->rb, cookie);
+	return ERR_OK;
+}
+
+/*
+ * After the Roblox call, inside the write transaction the gate commits: the credential is
+ * still live, the actor still holds perm and may still moderate the workspace.
+ */
+static enum err
+rbx_recheck(struct req *r, struct rbx_step *k, enum perm perm)
+{
+	struct ctx *c = &r->ctx;
+	char user_id[ID_LEN + 1];
+	enum err err = req_tx_begin(r, true);
+
+	memcpy(user_id, c->actor.user_id, sizeof(user_id));
+	if (!err)
+		err = user_credential_check(c);
+	if (!err)
+		err = actor_load(c, user_id);
+	if (err)
+		return err;
+	if (!(c->actor.perms & PERM_BIT(perm)))
+		return fail_set(&c->fail, r->arena, ERR_FORBIDDEN, "permission",
+				perm_catalogue[perm].key, (const char *)NULL);
+	return ws_resolve(r, &k->ws);
+}
+
+/* POST …/ranks/sync: the group's name and roles from Open Cloud replace the local ranks. */
+static enum err
+ranks_sync(struct req *r)
+{
+	struct rbx_step k;
+	struct roblox_role *roles;
+	struct ws_rank *v;
+	const char *name;
+	size_t n;
+	enum roblox_result res;
+	enum err err = rbx_load(r, &k, false, NULL);
+
+	if (err)
+		return err;
+	if (!roblox_is_linked(&k.rb))
+		return ERR_ROBLOX_NOT_LINKED;
+	res = roblox_group_name(&k.rb, &name);
+	if (!res)
+		res = roblox_role_list(&k.rb, &roles, &n);
+	if (res)
+		return rbx_fail(r, &k, res);
+	v = arena_alloc(r->arena, (n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct ws_rank){ .roblox_role_id = roles[i].id, .rank = roles[i].rank,
+					 .name = roles[i].name,
+					 .member_count = roles[i].member_count };
+	err = rbx_recheck(r, &k, PERM_MANAGE_WORKSPACE);
+	if (!err)
+		err = rank_sync(&r->ctx, k.ws.cm.id, name, v, n);
+	if (!err)
+		err = rank_list(&r->ctx, k.ws.cm.id, &v, &n);
+	if (err)
+		return err;
+	jw_key(&r->w, "ranks");
+	jw_arr(&r->w);
+	for (size_t i = 0; i < n; i++)
+		write_rank(&r->w, &k.ws, &v[i]);
+	jw_arr_end(&r->w);
+	return ERR_OK;
+}
+
+/*
+ * The rank change's target: exactly one of robloxRoleId and rank, naming a local rank;
+ * ranks 0 and 255 are never assigned (§6.2), refused before any Roblox call.
+ */
+static enum err
+rank_target(struct req *r, const struct rbx_step *k, const struct ws_rank **target)
+{
+	const char *role_id = json_str(r->json, "robloxRoleId");
+	bool by_rank = json_has(r->json, "rank");
+	int64_t rank = json_int(r->json, "rank", -1);
+
+	*target = NULL;
+	if (role_id == NULL && !by_rank)
+		return fail_set(&r->ctx.fail, r->arena, ERR_MISSING_FIELD, "field", "rank",
+				(const char *)NULL);
+	if (role_id != NULL && by_rank)
+		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "rank",
+				"give exactly one of robloxRoleId and rank");
+	if (role_id != NULL && !roblox_id_is_valid(role_id))
+		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "robloxRoleId", ROBLOX_REASON);
+	for (size_t i = 0; i < k->n && *target == NULL; i++)
+		if (role_id ? strcmp(k->ranks[i].roblox_role_id, role_id) == 0
+			    : k->ranks[i].rank == rank)
+			*target = &k->ranks[i];
+	if (*target == NULL)
+		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, role_id ? "robloxRoleId" : "rank",
+				"matches no rank");
+	if ((*target)->rank == RANK_MIN || (*target)->rank == RANK_MAX)
+		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, role_id ? "robloxRoleId" : "rank",
+				"rank 0 and 255 cannot be assigned");
+	return ERR_OK;
+}
+
+/* The member record after the change; the Roblox profile fills a record never seen before. */
+static enum err
+rank_store_member(struct req *r, const struct rbx_step *k, const struct roblox_user *u,
+		  const char *role_id, struct ws_member *out)
+{
+	struct ctx *c = &r->ctx;
+	struct member_input in = { 0 };
+	struct ws_member cur;
+	enum err err = member_get(c, k->ws.cm.id, u->id, &cur);
+
+	if (err && err != ERR_RESOURCE_NOT_FOUND)
+		return err;
+	c->fail = (struct fail){ 0 };
+	in.roblox_user_id = u->id;
+	in.username = u->name ? u->name : err ? u->id : cur.username;
+	in.display_name = u->display_name ? u->display_name : err ? NULL : cur.display_name;
+	in.roblox_role_id = role_id;
+	return member_put(c, k->ws.cm.id, &in, out);
+}
+
+/* PUT …/members/{robloxUserId}/rank: changed on Roblox, then stored. */
+static enum err
+members_rank(struct req *r)
+{
+	const struct ws_rank *target;
+	struct roblox_membership m;
+	struct roblox_user u;
+	struct ws_member out;
+	struct rbx_step k;
+	const char *uid = req_param(r, 1);
+	enum roblox_result res;
+	enum err err = rbx_load(r, &k, false, NULL);
+
+	if (!err && !roblox_id_is_valid(uid))
+		err = ctx_fail(&r->ctx, ERR_INVALID_FIELD, "robloxUserId", ROBLOX_REASON);
+	if (!err)
+		err = rank_target(r, &k, &target);
+	if (!err && !roblox_is_linked(&k.rb))
+		err = ERR_ROBLOX_NOT_LINKED;
+	if (err)
+		return err;
+	res = roblox_user_get(&k.rb, uid, &u);
+	if (!res)
+		res = roblox_membership_find(&k.rb, uid, &m);
+	if (res)
+		return rbx_fail(r, &k, res);
+	if (m.path == NULL)
+		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "robloxUserId", "is not in the group");
+	if (strcmp(m.role_id, target->roblox_role_id) != 0) {
+		res = roblox_membership_set_role(&k.rb, m.path, target->roblox_role_id);
+		if (res)
+			return rbx_fail(r, &k, res);
+	}
+	err = rbx_recheck(r, &k, PERM_MANAGE_MEMBERS);
+	if (!err)
+		err = rank_store_member(r, &k, &u, target->roblox_role_id, &out);
+	if (err)
+		return err;
+	jw_key(&r->w, "member");
+	write_member(&r->w, &k.ws, &out);
+	return ERR_OK;
+}
+
+/*
+ * DELETE …/members/{robloxUserId}: the local record must exist (it is the answer). A user no
+ * longer in the group is not exiled again; the record is removed either way.
+ */
+static enum err
+members_exile(struct req *r)
+{
+	struct roblox_membership m;
+	struct ws_member cur;
+	struct rbx_step k;
+	const char *uid = req_param(r, 1);
+	enum roblox_result res;
+	bool removed;
+	enum err err = ERR_OK;
+
+	if (!roblox_id_is_valid(uid))
+		err = ctx_fail(&r->ctx, ERR_INVALID_FIELD, "robloxUserId", ROBLOX_REASON);
+	if (!err)
+		err = rbx_load(r, &k, true, &cur);
+	if (!err && !roblox_is_bot_linked(&k.rb))
+		err = ERR_ROBLOX_NOT_LINKED;
+	if (err)
+		return err;
+	res = roblox_membership_find(&k.rb, uid, &m);
+	if (!res && m.path != NULL)
+		res = roblox_exile(&k.rb, uid);
+	if (res)
+		return rbx_fail(r, &k, res);
+	err = rbx_recheck(r, &k, PERM_MANAGE_MEMBERS);
+	if (!err)
+		err = member_remove(&r->ctx, k.ws.cm.id, uid, &removed);
+	if (err)
+		return err;
+	jw_key(&r->w, "member");
+	write_member(&r->w, &k.ws, &cur);
+	return ERR_OK;
+}
+
+/* PUT …/shout: posted with the bot cookie; only the audit entry is stored. */
+static enum err
+shout_put(struct req *r)
+{
+	const char *msg = json_str(r->json, "message");
+	struct rbx_step k;
+	enum roblox_result res;
+	enum err err = rbx_load(r, &k, true, NULL);
+
+	if (!err && !roblox_is_bot_linked(&k.rb))
+		err = ERR_ROBLOX_NOT_LINKED;
+	if (err)
+		return err;
+	res = roblox_shout(&k.rb, msg);
+	if (res)
+		return rbx_fail(r, &k, res);
+	err = rbx_recheck(r, &k, PERM_MANAGE_MEMBERS);
+	if (!err)
+		err = audit_write(&r->ctx, "workspace.shout.post", "group", k.ws.cm.roblox_group_id,
+				  k.ws.cm.id, NULL,
+				  json_kv(r->arena, "message", msg, (const char *)NULL));
+	if (err)
+		return err;
+	jw_key(&r->w, "shout");
+	jw_obj(&r->w);
+	jw_kstr(&r->w, "message", msg);
+	jw_ktime(&r->w, "postedAt", r->ctx.now);
+	jw_obj_end(&r->w);
+	return ERR_OK;
+}
+
 static const struct field rank_put_fields[] = {
 	{ "rank", FT_INT, F_REQUIRED, TEXT_NAME, RANK_MIN, RANK_MAX, 0 },
 	{ "name", FT_STRING, F_REQUIRED, TEXT_NAME, 1, RANK_NAME_MAX, 0 },
@@ -194,6 +496,18 @@ static const struct field member_put_fields[] = {
 	  0 },
 	{ "displayName", FT_STRING, F_NULLABLE, TEXT_NAME, 1, MEMBER_DISPLAY_MAX, 0 },
 	{ "robloxRoleId", FT_STRING, F_NULLABLE, TEXT_NAME, 1, 19, 0 },
+	{ 0 },
+};
+
+/* Exactly one of the two; rank_target checks the pair. */
+static const struct field member_rank_fields[] = {
+	{ "robloxRoleId", FT_STRING, 0, TEXT_NAME, 1, 19, 0 },
+	{ "rank", FT_INT, 0, TEXT_NAME, RANK_MIN, RANK_MAX, 0 },
+	{ 0 },
+};
+
+static const struct field shout_fields[] = {
+	{ "message", FT_STRING, F_REQUIRED, TEXT_FREE, 0, SHOUT_MAX, 0 },
 	{ 0 },
 };
 
@@ -229,6 +543,18 @@ static const struct route ws_members_routes[] = {
 	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/members/{robloxUserId}",
 	  .fn = members_put, WS_WRITE, .perm = PERM_MANAGE_MEMBERS, .body = member_put_fields,
 	  .summary = "Create or replace a local member record" },
+	{ .method = M_POST, .path = "/api/workspaces/{wsId}/ranks/sync", .fn = ranks_sync,
+	  WS_WRITE, .outbound = true, .perm = PERM_MANAGE_WORKSPACE, .body = no_fields,
+	  .summary = "Replace the ranks from the Roblox group's roles" },
+	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/members/{robloxUserId}/rank",
+	  .fn = members_rank, WS_WRITE, .outbound = true, .perm = PERM_MANAGE_MEMBERS,
+	  .body = member_rank_fields, .summary = "Change a member's rank on Roblox" },
+	{ .method = M_DELETE, .path = "/api/workspaces/{wsId}/members/{robloxUserId}",
+	  .fn = members_exile, WS_WRITE, .outbound = true, .perm = PERM_MANAGE_MEMBERS,
+	  .body = no_fields, .summary = "Exile a member from the Roblox group" },
+	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/shout", .fn = shout_put, WS_WRITE,
+	  .outbound = true, .perm = PERM_MANAGE_MEMBERS, .body = shout_fields,
+	  .summary = "Post or clear the Roblox group shout" },
 };
 
 ROUTE_TABLE(api_ws_members_routes, ws_members_routes);

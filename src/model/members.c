@@ -30,6 +30,25 @@ static const char SQL_MEMBERS_RERANK[] =
 	"UPDATE workspace_members SET rank = ?, updated_at = ? WHERE workspace_id = ?"
 	" AND roblox_role_id = ? AND rank <> ?";
 
+static const char SQL_RANK_CLEAR[] = "DELETE FROM workspace_ranks WHERE workspace_id = ?";
+static const char SQL_RANK_INSERT_SYNCED[] =
+	"INSERT INTO workspace_ranks (workspace_id, roblox_role_id, rank, name, member_count,"
+	" synced_at) VALUES (?, ?, ?, ?, ?, ?)";
+/* After a sync: holders of a vanished role lose it; the others take their role's rank. */
+static const char SQL_MEMBERS_ORPHAN[] =
+	"UPDATE workspace_members SET roblox_role_id = NULL, rank = 0, updated_at = ?"
+	" WHERE workspace_id = ? AND roblox_role_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+	" workspace_ranks r WHERE r.workspace_id = workspace_members.workspace_id AND"
+	" r.roblox_role_id = workspace_members.roblox_role_id)";
+static const char SQL_MEMBERS_RESYNC[] =
+	"UPDATE workspace_members SET rank = (SELECT r.rank FROM workspace_ranks r WHERE"
+	" r.workspace_id = workspace_members.workspace_id AND r.roblox_role_id ="
+	" workspace_members.roblox_role_id), updated_at = ? WHERE workspace_id = ? AND"
+	" roblox_role_id IS NOT NULL AND rank <> (SELECT r.rank FROM workspace_ranks r WHERE"
+	" r.workspace_id = workspace_members.workspace_id AND r.roblox_role_id ="
+	" workspace_members.roblox_role_id)";
+static const char SQL_GROUP_NAME_SET[] = "UPDATE communities SET roblox_group_name = ? WHERE id = ?";
+
 #define MEMBER_COLS                                                                            \
 	"roblox_user_id, username, display_name, roblox_role_id, rank, in_game, timezone,"     \
 	" synced_at, updated_at"
@@ -197,6 +216,41 @@ rank_delete(struct ctx *c, const char *ws_id, const char *role_id, struct ws_ran
 	if (before == NULL)
 		return ERR_INTERNAL;
 	return audit_write(c, "workspace.rank.delete", "rank", role_id, ws_id, before, NULL);
+}
+
+enum err
+rank_sync(struct ctx *c, const char *ws_id, const char *group_name, const struct ws_rank *roles,
+	  size_t n)
+{
+	const struct val ws[] = { V_TEXT(ws_id) };
+	const struct val follow[] = { V_INT(c->now), V_TEXT(ws_id) };
+	const struct val name[] = { V_TEXT(group_name), V_TEXT(ws_id) };
+	struct snap s;
+	enum err err = store_exec(c->store, SQL_RANK_CLEAR, ws, nitems(ws), NULL);
+
+	for (size_t i = 0; i < n && !err; i++) {
+		const struct val in[] = {
+			V_TEXT(ws_id),	       V_TEXT(roles[i].roblox_role_id),
+			V_INT(roles[i].rank),  V_TEXT(roles[i].name),
+			V_INT(roles[i].member_count), V_INT(c->now),
+		};
+		err = store_exec(c->store, SQL_RANK_INSERT_SYNCED, in, nitems(in), NULL);
+	}
+	if (!err)
+		err = store_exec(c->store, SQL_MEMBERS_ORPHAN, follow, nitems(follow), NULL);
+	if (!err)
+		err = store_exec(c->store, SQL_MEMBERS_RESYNC, follow, nitems(follow), NULL);
+	if (!err)
+		err = store_exec(c->store, SQL_GROUP_NAME_SET, name, nitems(name), NULL);
+	if (err)
+		return err;
+	snap_begin(&s, c->arena);
+	snap_str(&s, "robloxGroupName", group_name);
+	snap_int(&s, "ranks", (int64_t)n);
+	const char *after = snap_end(&s);
+	if (after == NULL)
+		return ERR_INTERNAL;
+	return audit_write(c, "workspace.rank.sync", "workspace", ws_id, ws_id, NULL, after);
 }
 
 /* --- members ---------------------------------------------------------------------------------- */

@@ -2,9 +2,10 @@
  * members.h: a workspace's local rank and member records (platform.md §6.2,
  * readmin-compat.md §4.2). Every statement here is scoped by the workspace id the caller
  * resolved (workspace_get or the ReAdmin key), so another workspace's role or user reads like
- * an unknown one. Only local records: Roblox-backed routes (api/readmin_ranking.c: rank
- * changes, exile) call Roblox first, then store through member_put / member_remove.
- * Writes are audited `workspace.rank.*` / `workspace.member.*`. Results live in the ctx arena.
+ * an unknown one. Only local records: Roblox-backed routes (api/readmin_ranking.c,
+ * api/ws_members.c, api/ws_staff.c: rank changes, exile, rank sync) call Roblox first, then
+ * store through member_put / member_remove / rank_sync. Writes are audited
+ * `workspace.rank.*` / `workspace.member.*`. Results live in the ctx arena.
  */
 #ifndef ROSTER_MEMBERS_H
 #define ROSTER_MEMBERS_H
@@ -68,6 +69,14 @@ enum err rank_put(struct ctx *c, const char *ws_id, const char *role_id, int ran
 		  const char *name, struct ws_rank *out);
 /* 404 resource_not_found, 409 in_use (details.references.members) while a member holds it. */
 enum err rank_delete(struct ctx *c, const char *ws_id, const char *role_id, struct ws_rank *out);
+/*
+ * Rank sync (POST …/ranks/sync): replaces ws's ranks with the n roles read from Roblox (each
+ * marked synced with Roblox's member count) and stores group_name as robloxGroupName. Members
+ * follow: a held role's rank number is copied; a role Roblox no longer has leaves its holders
+ * with no role (rank 0). Audited `workspace.rank.sync`.
+ */
+enum err rank_sync(struct ctx *c, const char *ws_id, const char *group_name,
+		   const struct ws_rank *roles, size_t n);
 
 /* A page of ws's members by rank desc, username, id; *total before paging. */
 enum err member_list(struct ctx *c, const struct workspace *ws, const struct member_filter *f,
