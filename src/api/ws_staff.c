@@ -110,57 +110,10 @@ staff_list(struct req *r)
 /* --- Roblox re-rank shared by create and approve -------------------------------------------- */
 
 struct rerank {
-	struct workspace ws;
-	struct ws_rank *ranks; /* by rank desc */
-	size_t n;
-	struct roblox rb;
+	struct rbx_step step;
 	const char *rank_from; /* the subject's role id, "0" when unknown */
 	struct roblox_user user;
 };
-
-/* §6.2's Roblox answers. */
-static enum err
-roblox_fail(struct req *r, const struct rerank *k, enum roblox_result res)
-{
-	switch (res) {
-	case RBX_OK:
-		return ERR_INTERNAL; /* a caller mistake */
-	case RBX_NOT_LINKED:
-	case RBX_KEY_REJECTED:
-		return ERR_ROBLOX_NOT_LINKED;
-	case RBX_NOT_FOUND:
-	case RBX_REFUSED:
-		return fail_set(&r->ctx.fail, r->arena, ERR_UPSTREAM_REJECTED, "robloxStatus",
-				arena_printf(r->arena, "%d", k->rb.status), (const char *)NULL);
-	case RBX_UNAVAILABLE:
-		break;
-	}
-	r->ctx.fail.retry_after = 5;
-	return ERR_UPSTREAM_UNAVAILABLE;
-}
-
-/* The read step: workspace (moderation rule), Open Cloud key and ranks. Leaves no tx open. */
-static enum err
-rerank_load(struct req *r, struct rerank *k)
-{
-	const char *ock = NULL;
-	enum err err = req_tx_begin(r, false);
-
-	if (!err)
-		err = ws_resolve(r, &k->ws);
-	if (!err)
-		err = workspace_open_cloud_key(&r->ctx, k->ws.cm.id, &ock);
-	if (!err)
-		err = rank_list(&r->ctx, k->ws.cm.id, &k->ranks, &k->n);
-	if (!err)
-		err = req_tx_commit(r);
-	if (err) {
-		req_tx_rollback(r);
-		return err;
-	}
-	roblox_init(&k->rb, r->arena, k->ws.cm.roblox_group_id, ock);
-	return ERR_OK;
-}
 
 /* The subject's current role on Roblox, then the change unless it is already held. */
 static enum err
@@ -169,44 +122,20 @@ rerank_call(struct req *r, struct rerank *k, const char *user_id, const char *ro
 	struct roblox_membership m;
 	enum roblox_result res;
 
-	if (!roblox_is_linked(&k->rb))
+	if (!roblox_is_linked(&k->step.rb))
 		return ERR_ROBLOX_NOT_LINKED;
-	res = roblox_user_get(&k->rb, user_id, &k->user);
+	res = roblox_user_get(&k->step.rb, user_id, &k->user);
 	if (!res)
-		res = roblox_membership_find(&k->rb, user_id, &m);
+		res = roblox_membership_find(&k->step.rb, user_id, &m);
 	if (res)
-		return roblox_fail(r, k, res);
+		return rbx_fail(r, &k->step, res);
 	if (m.path == NULL)
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "robloxUserId", "is not in the group");
 	k->rank_from = m.role_id;
 	if (strcmp(m.role_id, role_id) == 0)
 		return ERR_OK;
-	res = roblox_membership_set_role(&k->rb, m.path, role_id);
-	return res ? roblox_fail(r, k, res) : ERR_OK;
-}
-
-/*
- * After the Roblox call, inside the write transaction: the credential is still live, the
- * actor still holds manage_staff_history and may still moderate the workspace.
- */
-static enum err
-rerank_recheck(struct req *r, struct rerank *k)
-{
-	struct ctx *c = &r->ctx;
-	char user_id[ID_LEN + 1];
-	enum err err = req_tx_begin(r, true);
-
-	memcpy(user_id, c->actor.user_id, sizeof(user_id));
-	if (!err)
-		err = user_credential_check(c);
-	if (!err)
-		err = actor_load(c, user_id);
-	if (err)
-		return err;
-	if (!(c->actor.perms & PERM_BIT(PERM_MANAGE_STAFF_HISTORY)))
-		return fail_set(&c->fail, r->arena, ERR_FORBIDDEN, "permission",
-				perm_catalogue[PERM_MANAGE_STAFF_HISTORY].key, (const char *)NULL);
-	return ws_resolve(r, &k->ws);
+	res = roblox_membership_set_role(&k->step.rb, m.path, role_id);
+	return res ? rbx_fail(r, &k->step, res) : ERR_OK;
 }
 
 /* The member record after a successful re-rank; audited by member_put. */
@@ -216,7 +145,7 @@ rerank_store_member(struct req *r, const struct rerank *k, const char *role_id)
 	struct ctx *c = &r->ctx;
 	struct member_input in = { 0 };
 	struct ws_member cur, out;
-	enum err err = member_get(c, k->ws.cm.id, k->user.id, &cur);
+	enum err err = member_get(c, k->step.ws.cm.id, k->user.id, &cur);
 
 	if (err && err != ERR_RESOURCE_NOT_FOUND)
 		return err;
@@ -227,7 +156,7 @@ rerank_store_member(struct req *r, const struct rerank *k, const char *role_id)
 			  : err				 ? NULL
 							 : cur.display_name;
 	in.roblox_role_id = role_id;
-	return member_put(c, k->ws.cm.id, &in, &out);
+	return member_put(c, k->step.ws.cm.id, &in, &out);
 }
 
 /* --- POST …/staff-history ---------------------------------------------------------------------- */
@@ -244,9 +173,9 @@ create_target(struct req *r, const struct rerank *k, const struct ws_rank **targ
 	rank = json_int(r->json, "rankTo", -1);
 	if (rank == RANK_MIN || rank == RANK_MAX)
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "rankTo", "rank 0 and 255 cannot be assigned");
-	for (size_t i = 0; i < k->n && *target == NULL; i++)
-		if (k->ranks[i].rank == rank)
-			*target = &k->ranks[i];
+	for (size_t i = 0; i < k->step.n && *target == NULL; i++)
+		if (k->step.ranks[i].rank == rank)
+			*target = &k->step.ranks[i];
 	if (*target == NULL)
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "rankTo", "matches no rank");
 	return ERR_OK;
@@ -294,7 +223,7 @@ staff_create(struct req *r)
 	enum err err = create_input(r, &e);
 
 	if (!err)
-		err = rerank_load(r, &k);
+		err = rbx_load(r, &k.step, false, NULL);
 	if (!err)
 		err = create_target(r, &k, &target);
 	if (err)
@@ -303,11 +232,11 @@ staff_create(struct req *r)
 	if (!e.pending && target != NULL)
 		err = rerank_call(r, &k, e.roblox_user_id, target->roblox_role_id);
 	if (!err)
-		err = rerank_recheck(r, &k);
+		err = rbx_recheck(r, &k.step, PERM_MANAGE_STAFF_HISTORY);
 	if (!err && !e.pending && target != NULL)
 		err = rerank_store_member(r, &k, target->roblox_role_id);
 	if (!err && (e.pending || target == NULL)) {
-		err = member_get(&r->ctx, k.ws.cm.id, e.roblox_user_id, &m);
+		err = member_get(&r->ctx, k.step.ws.cm.id, e.roblox_user_id, &m);
 		if (!err && m.roblox_role_id != NULL)
 			k.rank_from = m.roblox_role_id;
 		if (err == ERR_RESOURCE_NOT_FOUND) {
@@ -319,7 +248,7 @@ staff_create(struct req *r)
 		return err;
 	e.rank_from = k.rank_from;
 	e.rank_to = target ? target->roblox_role_id : NULL;
-	err = staff_history_create(&r->ctx, k.ws.cm.id, &e, NULL, &out);
+	err = staff_history_create(&r->ctx, k.step.ws.cm.id, &e, NULL, &out);
 	return err ? err : answer(r, &out);
 }
 
@@ -341,24 +270,24 @@ staff_approve(struct req *r)
 	enum err err = req_tx_begin(r, false);
 
 	if (!err)
-		err = resolve_entry_id(r, &k.ws, &id);
+		err = resolve_entry_id(r, &k.step.ws, &id);
 	if (!err)
-		err = staff_history_get(&r->ctx, k.ws.cm.id, id, &e);
+		err = staff_history_get(&r->ctx, k.step.ws.cm.id, id, &e);
 	req_tx_rollback(r);
 	if (err)
 		return err;
 	/* Not pending: no Roblox call; the write step answers 409 invalid_transition. */
 	if (e.pending && !e.ended_at && e.rank_to != NULL) {
-		err = rerank_load(r, &k);
+		err = rbx_load(r, &k.step, false, NULL);
 		if (!err)
 			err = rerank_call(r, &k, e.roblox_user_id, e.rank_to);
 	}
 	if (!err)
-		err = rerank_recheck(r, &k);
+		err = rbx_recheck(r, &k.step, PERM_MANAGE_STAFF_HISTORY);
 	if (!err && k.user.id != NULL)
 		err = rerank_store_member(r, &k, e.rank_to);
 	if (!err)
-		err = staff_history_approve(&r->ctx, k.ws.cm.id, id, actor_ref(r), &out);
+		err = staff_history_approve(&r->ctx, k.step.ws.cm.id, id, actor_ref(r), &out);
 	return err ? err : answer(r, &out);
 }
 
