@@ -33,6 +33,7 @@ extern const struct route_table api_readmin_ranking_routes;
 extern const struct route_table api_readmin_activity_routes;
 extern const struct route_table api_readmin_staff_routes;
 extern const struct route_table api_ws_staff_routes;
+extern const struct route_table api_readmin_minutes_routes, api_ws_minutes_routes;
 
 /* Shared writers for objects several surfaces print (api/writers.c). */
 struct user;

@@ -1,7 +1,7 @@
 /*
  * readmin_activity.c: the Workspace routes of readmin-compat.md §3.3 (header `loader-id`).
- * Here: #10 GET /activity/workspace. The leaderboard and minutes routes (#11, #12) need
- * distributions and summaries (later work). The loader key fixes the workspace.
+ * Here: #10 GET /activity/workspace; the leaderboard and minutes routes (#11, #12) are in
+ * readmin_minutes.c. The loader key fixes the workspace.
  */
 #include "api/api.h"
 #include "model/workspaces.h"

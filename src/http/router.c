@@ -30,6 +30,7 @@ static const struct route_table *const router_tables[] = {
 	&api_readmin_activity_routes,
 	&api_readmin_staff_routes,
 	&api_ws_staff_routes,
+	&api_readmin_minutes_routes, &api_ws_minutes_routes,
 };
 
 /* Filled once by router_init before the server starts; read-only afterwards. */

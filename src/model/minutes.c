@@ -1,0 +1,404 @@
+/*
+ * minutes.c: distributions, minute summaries and adjustments of a workspace; see minutes.h.
+ * No statement here runs without the caller's workspace id. A summary is computed on read
+ * from the play-time rows and the adjustments of one distribution, so an adjustment or its
+ * deletion shows at once and nothing derived can drift.
+ */
+#include "model/minutes.h"
+
+#include <string.h>
+
+#include "core/id.h"
+#include "model/audit.h"
+#include "model/snapshot.h"
+#include "model/users.h"
+
+#define MS_PER_CENTI 600 /* 1/100 minute */
+
+/*
+ * The summaries of one distribution, as the view `v`. Binds: ws, dist, ws, dist, minSyncRank,
+ * ws. total is in hundredths: max(0, play ms + adjustments) rounded half away from zero
+ * (§4.8: the dashboard's total, which may differ from the sum of the floored parts).
+ */
+#define SUMS                                                                                   \
+	"WITH t AS (SELECT roblox_user_id AS u, active_ms AS a, idle_ms AS i, typing_ms AS y," \
+	" messages AS m, sessions AS s, 0 AS ca, 0 AS ci, 0 AS cy, created_at AS cr,"         \
+	" updated_at AS up FROM minute_totals WHERE workspace_id = ? AND distribution = ?"     \
+	" UNION ALL SELECT roblox_user_id, 0, 0, 0, 0, 0,"                                     \
+	" CASE WHEN kind = 'active' THEN centiminutes ELSE 0 END,"                             \
+	" CASE WHEN kind = 'idle' THEN centiminutes ELSE 0 END,"                               \
+	" CASE WHEN kind = 'typing' THEN centiminutes ELSE 0 END, created_at, created_at"     \
+	" FROM minute_adjustments WHERE workspace_id = ? AND distribution = ?),"               \
+	" g AS (SELECT u, SUM(a) AS a, SUM(i) AS i, SUM(y) AS y, SUM(m) AS m, SUM(s) AS s,"    \
+	" SUM(ca) AS ca, SUM(ci) AS ci, SUM(cy) AS cy, MIN(cr) AS cr, MAX(up) AS up"          \
+	" FROM t GROUP BY u),"                                                                 \
+	" v AS (SELECT g.*, CASE WHEN a + i + y + (ca + ci + cy) * 600 <= 0 THEN 0"            \
+	" ELSE (a + i + y + (ca + ci + cy) * 600 + 300) / 600 END AS total,"                   \
+	" mb.username AS username, mb.username_key AS ukey,"                                   \
+	" CASE WHEN mb.rank > 0 AND mb.rank >= ? THEN 1 ELSE 0 END AS staff"                   \
+	" FROM g LEFT JOIN workspace_members mb ON mb.workspace_id = ? AND mb.roblox_user_id = g.u) "
+#define SUM_COLS "u, a, i, y, m, s, ca, ci, cy, cr, up, total, username, staff"
+/* Numeric order of decimal ids without leading zeros, in the shared SQL subset. */
+#define BY_TOTAL " ORDER BY total DESC, LENGTH(u), u"
+
+static const char SQL_LEADERBOARD[] = SUMS "SELECT " SUM_COLS ", RANK() OVER (ORDER BY total"
+					   " DESC) FROM v WHERE staff = 1" BY_TOTAL
+					   " LIMIT ? OFFSET ?";
+static const char SQL_LEADERBOARD_COUNT[] = SUMS "SELECT COUNT(*) FROM v WHERE staff = 1";
+#define LIST_WHERE " WHERE (? IS NULL OR u = ? OR ukey LIKE ? ESCAPE '\\')"
+static const char SQL_LIST[] = SUMS "SELECT " SUM_COLS ", 0 FROM v" LIST_WHERE BY_TOTAL
+				    " LIMIT ? OFFSET ?";
+static const char SQL_LIST_COUNT[] = SUMS "SELECT COUNT(*) FROM v" LIST_WHERE;
+static const char SQL_GET[] = SUMS "SELECT " SUM_COLS ", 0 FROM v WHERE u = ?";
+static const char SQL_POSITION[] = SUMS "SELECT COUNT(*) FROM v WHERE staff = 1 AND total > ?";
+
+#define DIST_COLS "number, started_at, ended_at, automated"
+static const char SQL_DIST_GET[] = "SELECT " DIST_COLS " FROM distributions"
+				   " WHERE workspace_id = ? AND number = ?";
+static const char SQL_DIST_LIST[] = "SELECT " DIST_COLS " FROM distributions"
+				    " WHERE workspace_id = ? AND number < ?"
+				    " ORDER BY number DESC LIMIT ? OFFSET ?";
+static const char SQL_DIST_ENSURE[] = "INSERT INTO distributions (workspace_id, number,"
+				      " started_at, automated) VALUES (?, ?, ?, 0)"
+				      " ON CONFLICT (workspace_id, number) DO NOTHING";
+static const char SQL_DIST_CLOSE[] = "UPDATE distributions SET ended_at = ?"
+				     " WHERE workspace_id = ? AND number = ?";
+static const char SQL_DIST_ADVANCE[] = "UPDATE communities SET distribution_current = ?"
+				       " WHERE id = ? AND distribution_current = ?";
+
+#define ADJ_COLS                                                                               \
+	"id, roblox_user_id, kind, centiminutes, reason, distribution, created_at, created_by"
+static const char SQL_ADJ_LIST[] = "SELECT " ADJ_COLS " FROM minute_adjustments"
+				   " WHERE workspace_id = ? AND distribution = ?"
+				   " AND roblox_user_id = ? ORDER BY created_at DESC, id DESC"
+				   " LIMIT ?";
+static const char SQL_ADJ_GET[] = "SELECT " ADJ_COLS " FROM minute_adjustments"
+				  " WHERE workspace_id = ? AND id = ?";
+static const char SQL_ADJ_INSERT[] = "INSERT INTO minute_adjustments (workspace_id, id,"
+				     " distribution, roblox_user_id, kind, centiminutes, reason,"
+				     " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_ADJ_DELETE[] = "DELETE FROM minute_adjustments"
+				     " WHERE workspace_id = ? AND id = ?";
+
+static const char *const KINDS[] = { "active", "idle", "typing" };
+
+bool
+minutes_kind_is_valid(const char *s)
+{
+	for (size_t i = 0; s != NULL && i < nitems(KINDS); i++)
+		if (strcmp(s, KINDS[i]) == 0)
+			return true;
+	return false;
+}
+
+/* One state's minutes: play ms plus that kind's adjustments, floored at 0, then rounded. */
+static int64_t
+part_centi(int64_t ms, int64_t adj_centi)
+{
+	int64_t v = ms + adj_centi * MS_PER_CENTI;
+
+	return v <= 0 ? 0 : (v + MS_PER_CENTI / 2) / MS_PER_CENTI;
+}
+
+static void
+row_from(const struct rows *rs, size_t i, struct minutes_row *o)
+{
+	o->roblox_user_id = rows_text(rs, i, 0);
+	o->m.active = part_centi(rows_int(rs, i, 1), rows_int(rs, i, 6));
+	o->m.idle = part_centi(rows_int(rs, i, 2), rows_int(rs, i, 7));
+	o->m.typing = part_centi(rows_int(rs, i, 3), rows_int(rs, i, 8));
+	o->m.messages = rows_int(rs, i, 4);
+	o->m.sessions = rows_int(rs, i, 5);
+	o->m.manual = rows_int(rs, i, 6) + rows_int(rs, i, 7) + rows_int(rs, i, 8);
+	o->created_at = rows_int(rs, i, 9);
+	o->updated_at = rows_int(rs, i, 10);
+	o->m.total = rows_int(rs, i, 11);
+	o->username = rows_null(rs, i, 12) ? NULL : rows_text(rs, i, 12);
+	o->staff = rows_int(rs, i, 13) != 0;
+	o->position = rows_int(rs, i, 14);
+}
+
+static void
+rows_to(struct ctx *c, const struct rows *rs, struct minutes_row **out, size_t *n)
+{
+	*n = rs->n;
+	*out = arena_alloc(c->arena, (rs->n + 1) * sizeof(**out));
+	for (size_t i = 0; i < rs->n; i++)
+		row_from(rs, i, &(*out)[i]);
+}
+
+/* The six leading binds of SUMS. */
+#define SUMS_ARGS(ws, dist)                                                                    \
+	V_TEXT((ws)->cm.id), V_INT(dist), V_TEXT((ws)->cm.id), V_INT(dist),                   \
+		V_INT((ws)->min_sync_rank), V_TEXT((ws)->cm.id)
+
+enum err
+minutes_leaderboard(struct ctx *c, const struct workspace *ws, int64_t dist, int64_t offset,
+		    int64_t limit, struct minutes_row **out, size_t *n, int64_t *total)
+{
+	const struct val args[] = { SUMS_ARGS(ws, dist), V_INT(limit), V_INT(offset) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_LEADERBOARD_COUNT, args,
+				   nitems(args) - 2, &rs);
+
+	if (err)
+		return err;
+	*total = rows_int(&rs, 0, 0);
+	err = store_query(c->store, c->arena, SQL_LEADERBOARD, args, nitems(args), &rs);
+	if (err)
+		return err;
+	rows_to(c, &rs, out, n);
+	return ERR_OK;
+}
+
+enum err
+minutes_list(struct ctx *c, const struct workspace *ws, int64_t dist, const char *search,
+	     int64_t offset, int64_t limit, struct minutes_row **out, size_t *n, int64_t *total)
+{
+	const char *like = search ? user_like_pattern(c->arena, search) : NULL;
+	const struct val args[] = { SUMS_ARGS(ws, dist), V_TEXT(search), V_TEXT(search),
+				    V_TEXT(like),	 V_INT(limit),	 V_INT(offset) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_LIST_COUNT, args, nitems(args) - 2,
+				   &rs);
+
+	if (err)
+		return err;
+	*total = rows_int(&rs, 0, 0);
+	err = store_query(c->store, c->arena, SQL_LIST, args, nitems(args), &rs);
+	if (err)
+		return err;
+	rows_to(c, &rs, out, n);
+	return ERR_OK;
+}
+
+enum err
+minutes_get(struct ctx *c, const struct workspace *ws, int64_t dist, const char *user_id,
+	    struct minutes_row *out, bool *found)
+{
+	const struct val args[] = { SUMS_ARGS(ws, dist), V_TEXT(user_id) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_GET, args, nitems(args), &rs);
+
+	if (err)
+		return err;
+	*out = (struct minutes_row){ .roblox_user_id = user_id };
+	*found = rs.n > 0;
+	if (*found)
+		row_from(&rs, 0, out);
+	return ERR_OK;
+}
+
+enum err
+minutes_position(struct ctx *c, const struct workspace *ws, int64_t dist, int64_t total,
+		 int64_t *position)
+{
+	const struct val args[] = { SUMS_ARGS(ws, dist), V_INT(total) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_POSITION, args, nitems(args), &rs);
+
+	if (err)
+		return err;
+	*position = 1 + rows_int(&rs, 0, 0);
+	return ERR_OK;
+}
+
+/* --- distributions ------------------------------------------------------------------------ */
+
+static void
+dist_from(const struct rows *rs, size_t i, struct distribution *d)
+{
+	d->number = rows_int(rs, i, 0);
+	d->started_at = rows_int(rs, i, 1);
+	d->ended_at = rows_null(rs, i, 2) ? 0 : rows_int(rs, i, 2);
+	d->automated = rows_int(rs, i, 3) != 0;
+}
+
+enum err
+distribution_get(struct ctx *c, const struct workspace *ws, int64_t number,
+		 struct distribution *out)
+{
+	const struct val args[] = { V_TEXT(ws->cm.id), V_INT(number) };
+	struct rows rs;
+	enum err err;
+
+	if (number < 1 || number > ws->dist_current)
+		return fail_set(&c->fail, c->arena, ERR_RESOURCE_NOT_FOUND, "resource",
+				"distribution", (const char *)NULL);
+	err = store_query(c->store, c->arena, SQL_DIST_GET, args, nitems(args), &rs);
+	if (err)
+		return err;
+	if (rs.n > 0) {
+		dist_from(&rs, 0, out);
+		return ERR_OK;
+	}
+	/* A current distribution never rolled over: it began with the workspace. */
+	*out = (struct distribution){ .number = number, .started_at = ws->cm.created_at };
+	return ERR_OK;
+}
+
+enum err
+distribution_list(struct ctx *c, const struct workspace *ws, int64_t page, int64_t page_size,
+		  struct distribution **out, size_t *n, int64_t *total)
+{
+	int64_t offset = (page - 1) * page_size, skip = 0, lim = page_size;
+	struct distribution cur;
+	struct rows rs;
+	enum err err;
+
+	/* The current one heads page 1 whether or not it has a row; older ones follow. */
+	*total = ws->dist_current;
+	*out = arena_alloc(c->arena, ((size_t)page_size + 1) * sizeof(**out));
+	*n = 0;
+	if (offset == 0) {
+		err = distribution_get(c, ws, ws->dist_current, &cur);
+		if (err)
+			return err;
+		(*out)[(*n)++] = cur;
+		lim--;
+	} else {
+		skip = offset - 1;
+	}
+	const struct val args[] = { V_TEXT(ws->cm.id), V_INT(ws->dist_current), V_INT(lim),
+				    V_INT(skip) };
+	err = store_query(c->store, c->arena, SQL_DIST_LIST, args, nitems(args), &rs);
+	if (err)
+		return err;
+	for (size_t i = 0; i < rs.n; i++)
+		dist_from(&rs, i, &(*out)[(*n)++]);
+	return ERR_OK;
+}
+
+static const char *
+dist_snap(struct arena *a, const struct distribution *d)
+{
+	struct snap s;
+
+	snap_begin(&s, a);
+	snap_int(&s, "number", d->number);
+	snap_int(&s, "startedAt", d->started_at);
+	snap_int(&s, "endedAt", d->ended_at);
+	return snap_end(&s);
+}
+
+enum err
+distribution_rollover(struct ctx *c, const struct workspace *ws, struct distribution *out)
+{
+	int64_t cur = ws->dist_current, changed = 0;
+	struct distribution before = { 0 };
+	enum err err = distribution_get(c, ws, cur, &before);
+	const struct val ensure[] = { V_TEXT(ws->cm.id), V_INT(cur), V_INT(before.started_at) };
+	const struct val close[] = { V_INT(c->now), V_TEXT(ws->cm.id), V_INT(cur) };
+	const struct val next[] = { V_TEXT(ws->cm.id), V_INT(cur + 1), V_INT(c->now) };
+	const struct val advance[] = { V_INT(cur + 1), V_TEXT(ws->cm.id), V_INT(cur) };
+
+	if (!err)
+		err = store_exec(c->store, SQL_DIST_ENSURE, ensure, nitems(ensure), NULL);
+	if (!err)
+		err = store_exec(c->store, SQL_DIST_CLOSE, close, nitems(close), NULL);
+	if (!err)
+		err = store_exec(c->store, SQL_DIST_ENSURE, next, nitems(next), NULL);
+	if (!err)
+		err = store_exec(c->store, SQL_DIST_ADVANCE, advance, nitems(advance), &changed);
+	if (err)
+		return err;
+	if (changed != 1) /* the write transaction re-read ws; a mismatch is a bug */
+		return ERR_INTERNAL;
+	*out = (struct distribution){ .number = cur + 1, .started_at = c->now };
+	before.ended_at = c->now;
+	return audit_write(c, "workspace.distribution.create", "distribution",
+			   arena_printf(c->arena, "%lld", (long long)out->number), ws->cm.id,
+			   dist_snap(c->arena, &before), dist_snap(c->arena, out));
+}
+
+/* --- adjustments -------------------------------------------------------------------------- */
+
+static void
+adj_from(const struct rows *rs, size_t i, struct minutes_adjustment *a)
+{
+	a->id = rows_text(rs, i, 0);
+	a->roblox_user_id = rows_text(rs, i, 1);
+	a->kind = rows_text(rs, i, 2);
+	a->centiminutes = rows_int(rs, i, 3);
+	a->reason = rows_text(rs, i, 4);
+	a->distribution = rows_int(rs, i, 5);
+	a->created_at = rows_int(rs, i, 6);
+	a->created_by = rows_null(rs, i, 7) ? NULL : rows_text(rs, i, 7);
+}
+
+enum err
+adjustment_list(struct ctx *c, const struct workspace *ws, int64_t dist, const char *user_id,
+		struct minutes_adjustment **out, size_t *n)
+{
+	const struct val args[] = { V_TEXT(ws->cm.id), V_INT(dist), V_TEXT(user_id),
+				    V_INT(MINUTES_USER_ADJUSTMENTS) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_ADJ_LIST, args, nitems(args), &rs);
+
+	if (err)
+		return err;
+	*n = rs.n;
+	*out = arena_alloc(c->arena, (rs.n + 1) * sizeof(**out));
+	for (size_t i = 0; i < rs.n; i++)
+		adj_from(&rs, i, &(*out)[i]);
+	return ERR_OK;
+}
+
+static const char *
+adj_snap(struct arena *a, const struct minutes_adjustment *m)
+{
+	struct snap s;
+
+	snap_begin(&s, a);
+	snap_str(&s, "robloxUserId", m->roblox_user_id);
+	snap_str(&s, "kind", m->kind);
+	snap_int(&s, "centiminutes", m->centiminutes);
+	snap_int(&s, "distribution", m->distribution);
+	return snap_end(&s);
+}
+
+enum err
+adjustment_create(struct ctx *c, const struct workspace *ws, const struct minutes_adjustment *in,
+		  struct minutes_adjustment *out)
+{
+	char id[ID_LEN + 1];
+	enum err err;
+
+	id_new(c->now, id);
+	*out = *in;
+	out->id = arena_strdup(c->arena, id);
+	out->distribution = ws->dist_current;
+	out->created_at = c->now;
+	out->created_by = c->actor.user_id[0] ? c->actor.user_id : NULL;
+	const struct val args[] = {
+		V_TEXT(ws->cm.id),	     V_TEXT(out->id),	  V_INT(out->distribution),
+		V_TEXT(out->roblox_user_id), V_TEXT(out->kind),	  V_INT(out->centiminutes),
+		V_TEXT(out->reason),	     V_INT(out->created_at), V_TEXT(out->created_by),
+	};
+	err = store_exec(c->store, SQL_ADJ_INSERT, args, nitems(args), NULL);
+	if (err)
+		return err;
+	return audit_write(c, "workspace.minutes.adjust", "minutesAdjustment", out->id, ws->cm.id,
+			   NULL, adj_snap(c->arena, out));
+}
+
+enum err
+adjustment_delete(struct ctx *c, const struct workspace *ws, const char *id,
+		  struct minutes_adjustment *out)
+{
+	const struct val args[] = { V_TEXT(ws->cm.id), V_TEXT(id) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_ADJ_GET, args, nitems(args), &rs);
+
+	if (err)
+		return err;
+	if (rs.n == 0) /* also for another workspace's id */
+		return fail_set(&c->fail, c->arena, ERR_RESOURCE_NOT_FOUND, "resource",
+				"adjustment", (const char *)NULL);
+	adj_from(&rs, 0, out);
+	err = store_exec(c->store, SQL_ADJ_DELETE, args, nitems(args), NULL);
+	if (err)
+		return err;
+	return audit_write(c, "workspace.minutes.unadjust", "minutesAdjustment", id, ws->cm.id,
+			   adj_snap(c->arena, out), NULL);
+}

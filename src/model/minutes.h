@@ -1,0 +1,116 @@
+/*
+ * minutes.h: a workspace's distributions, per-user minute summaries and manual adjustments
+ * (readmin-compat.md §2 Summary, §3.3 #11 #12, §4.8; platform.md §6.5). Every statement is
+ * scoped by the workspace the caller resolved (workspace_get or the loader key), so another
+ * workspace's rows read like none. Minutes are carried as hundredths of a minute: play time is
+ * summed in ms and rounded once, half away from zero; adjustments are exact hundredths.
+ * Writes are audited `workspace.minutes.<verb>` / `workspace.distribution.<verb>`. Results
+ * live in the ctx arena. Includers: api/, cli/.
+ */
+#ifndef ROSTER_MINUTES_H
+#define ROSTER_MINUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/ctx.h"
+#include "model/workspaces.h"
+
+#define MINUTES_ADJUST_MAX 10000000 /* platform.md §6.5: |minutes| <= 100000, in hundredths */
+#define MINUTES_REASON_MAX 500      /* platform.md §6.5: reason 1-500 code points */
+#define MINUTES_LEADERBOARD_MAX 50  /* readmin-compat.md §3.3 #11: at most 50 */
+#define MINUTES_USER_ADJUSTMENTS 200 /* newest adjustments shown for one user (Roster cap) */
+
+/* A Summary's minutes, in hundredths of a minute (total never below 0). */
+struct minutes {
+	int64_t active, idle, typing; /* each floored at 0 (§4.8) */
+	int64_t manual;               /* Σ adjustments, may be negative */
+	int64_t total;                /* max(0, Σ play + Σ adjustments) */
+	int64_t messages, sessions;
+};
+
+struct minutes_row {
+	const char *roblox_user_id;
+	const char *username; /* NULL: no member record */
+	bool staff;           /* current rank >= minSyncRank (and > 0) */
+	struct minutes m;
+	int64_t position; /* leaderboard: 1 + staff with a strictly greater total */
+	int64_t created_at, updated_at;
+};
+
+struct distribution {
+	int64_t number;
+	int64_t started_at;
+	int64_t ended_at; /* 0: current */
+	bool automated;
+};
+
+struct minutes_adjustment {
+	const char *id;
+	const char *roblox_user_id;
+	const char *kind; /* active | idle | typing */
+	int64_t centiminutes; /* != 0 */
+	const char *reason;
+	int64_t distribution;
+	int64_t created_at;
+	const char *created_by; /* Roster user id, or NULL */
+};
+
+/* active | idle | typing. */
+bool minutes_kind_is_valid(const char *s);
+
+/*
+ * Distribution `number` of ws (1..current); ERR_RESOURCE_NOT_FOUND (resource "distribution")
+ * otherwise. The current one without a stored row started when ws was created.
+ */
+enum err distribution_get(struct ctx *c, const struct workspace *ws, int64_t number,
+			  struct distribution *out);
+/* A page of ws's distributions, newest first; *total before paging. */
+enum err distribution_list(struct ctx *c, const struct workspace *ws, int64_t page,
+			   int64_t page_size, struct distribution **out, size_t *n, int64_t *total);
+/*
+ * Closes the current distribution at now and starts the next (manual, not automated); the
+ * workspace's current number advances. Audited `workspace.distribution.create`.
+ */
+enum err distribution_rollover(struct ctx *c, const struct workspace *ws,
+			       struct distribution *out);
+
+/*
+ * Staff summaries of distribution `dist` by total desc, then numeric user id asc; *total
+ * counts them before paging. Positions use the strictly-greater rule.
+ */
+enum err minutes_leaderboard(struct ctx *c, const struct workspace *ws, int64_t dist,
+			     int64_t offset, int64_t limit, struct minutes_row **out, size_t *n,
+			     int64_t *total);
+/*
+ * Every summary of `dist` (staff or not) by total desc, then numeric user id asc; search
+ * (NULL: none) matches the exact user id or a username substring, case-insensitively.
+ */
+enum err minutes_list(struct ctx *c, const struct workspace *ws, int64_t dist,
+		      const char *search, int64_t offset, int64_t limit,
+		      struct minutes_row **out, size_t *n, int64_t *total);
+/* One user's summary of `dist`; *found false (and *out zeroed) when the user has none. */
+enum err minutes_get(struct ctx *c, const struct workspace *ws, int64_t dist,
+		     const char *user_id, struct minutes_row *out, bool *found);
+/* 1 + staff of `dist` whose total (hundredths) is strictly greater than `total`. */
+enum err minutes_position(struct ctx *c, const struct workspace *ws, int64_t dist,
+			  int64_t total, int64_t *position);
+
+/* The newest MINUTES_USER_ADJUSTMENTS adjustments of a user in `dist`, newest first. */
+enum err adjustment_list(struct ctx *c, const struct workspace *ws, int64_t dist,
+			 const char *user_id, struct minutes_adjustment **out, size_t *n);
+/*
+ * Stores an adjustment in the current distribution (id, distribution, created_* are filled
+ * here). Audited `workspace.minutes.adjust`.
+ */
+enum err adjustment_create(struct ctx *c, const struct workspace *ws,
+			   const struct minutes_adjustment *in, struct minutes_adjustment *out);
+/*
+ * Deletes an adjustment; *out is it as it was. ERR_RESOURCE_NOT_FOUND (resource
+ * "adjustment") when ws has none with this id. Audited `workspace.minutes.unadjust`.
+ */
+enum err adjustment_delete(struct ctx *c, const struct workspace *ws, const char *id,
+			   struct minutes_adjustment *out);
+
+#endif
