@@ -5,6 +5,7 @@
  */
 #include "api/api.h"
 #include "model/workspaces.h"
+#include "api/readmin_int.h"
 
 /* The members of W (§2), written into the object that is open. Constants are Roster's. */
 static void
@@ -93,7 +94,7 @@ activity_workspace(struct req *r)
 static const struct route readmin_activity_routes[] = {
 	{ .method = M_GET, .path = "/activity/workspace", .fn = activity_workspace,
 	  .surface = SURF_READMIN, .auth = AUTH_LOADER, .perm = PERM_NONE,
-	  .summary = "The loader key's workspace (ReAdmin #10)" },
+	  .limit = readmin_loader_limit, .summary = "The loader key's workspace (ReAdmin #10)" },
 };
 
 ROUTE_TABLE(api_readmin_activity_routes, readmin_activity_routes);

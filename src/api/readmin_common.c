@@ -13,6 +13,12 @@ readmin_fail(struct req *r, enum err err, int status, const char *reason)
 }
 
 enum err
+readmin_ignored(struct req *r)
+{
+	return readmin_fail(r, ERR_PLAYER_IGNORED, 200, "User is GDPR ignored");
+}
+
+enum err
 readmin_limit(struct req *r, const char *family, int per_minute)
 {
 	int secs = bucket_take(family, r->ctx.actor.game_key_id, per_minute, r->ctx.now);
@@ -22,6 +28,12 @@ readmin_limit(struct req *r, const char *family, int per_minute)
 	readmin_fail(r, ERR_RATE_LIMITED, 429, "Too many requests");
 	r->ctx.fail.retry_after = secs;
 	return ERR_RATE_LIMITED;
+}
+
+enum err
+readmin_loader_limit(struct req *r)
+{
+	return readmin_limit(r, "loader", READMIN_LOADER_PER_MINUTE);
 }
 
 enum err

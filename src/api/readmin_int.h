@@ -10,8 +10,14 @@
 
 /* A ReAdmin answer: status and byte-exact reason. */
 enum err readmin_fail(struct req *r, enum err err, int status, const char *reason);
+#define READMIN_LOADER_PER_MINUTE 600 /* §1.6 */
+
 /* §1.6: a per-node token bucket of per_minute for the request's key; 429 with Retry-After. */
 enum err readmin_limit(struct req *r, const char *family, int per_minute);
+/* §1.6: the loader key's one bucket over all its loader routes; a route's `limit` hook. */
+enum err readmin_loader_limit(struct req *r);
+/* §4.5: the answer for an ignored player, HTTP 200 `User is GDPR ignored`; nothing is stored. */
+enum err readmin_ignored(struct req *r);
 /*
  * §1.8's outcome table. not_found is the text a Roblox 404 means for this call, answered with
  * nf_status; NULL makes a 404 a refusal like any other 4xx.

@@ -8,6 +8,7 @@
 #include "core/id.h"
 #include "model/minutes.h"
 #include "model/workspaces.h"
+#include "api/readmin_int.h"
 
 /* Summary (§2); sessions stays [] until the activity tracker stores play sessions. */
 static void
@@ -102,10 +103,12 @@ activity_user_minutes(struct req *r)
 static const struct route readmin_minutes_routes[] = {
 	{ .method = M_GET, .path = "/activity/workspace/leaderboard", .fn = activity_leaderboard,
 	  .surface = SURF_READMIN, .auth = AUTH_LOADER, .perm = PERM_NONE,
+	  .limit = readmin_loader_limit,
 	  .summary = "Staff minutes of the current distribution (ReAdmin #11)" },
 	{ .method = M_GET, .path = "/activity/workspace/users/{userId}/minutes",
 	  .fn = activity_user_minutes, .surface = SURF_READMIN, .auth = AUTH_LOADER,
-	  .perm = PERM_NONE, .summary = "One user's minutes and position (ReAdmin #12)" },
+	  .perm = PERM_NONE, .limit = readmin_loader_limit,
+	  .summary = "One user's minutes and position (ReAdmin #12)" },
 };
 
 ROUTE_TABLE(api_readmin_minutes_routes, readmin_minutes_routes);

@@ -15,6 +15,7 @@
 #include "core/utf8.h"
 #include "model/audit.h"
 #include "model/gamekeys.h"
+#include "model/ignored.h"
 #include "model/members.h"
 #include "model/workspaces.h"
 #include "api/readmin_int.h"
@@ -117,14 +118,15 @@ struct ranking_ctx {
 	struct ws_rank *ranks; /* by rank desc */
 	size_t n;
 	struct roblox rb;
+	bool ignored; /* the route's target user is in the ignored set (§4.5) */
 };
 
 /*
  * The read step: workspace, local ranks and the sealed Open Cloud key (and the bot cookie for
- * the legacy calls), in a short transaction.
+ * the legacy calls), and whether uid (NULL: no target user) is ignored, in a short transaction.
  */
 static enum err
-ranking_load(struct req *r, struct ranking_ctx *k, bool bot)
+ranking_load(struct req *r, struct ranking_ctx *k, bool bot, const char *uid)
 {
 	struct ctx *c = &r->ctx;
 	const char *ock = NULL, *cookie = NULL;
@@ -138,6 +140,9 @@ ranking_load(struct req *r, struct ranking_ctx *k, bool bot)
 		err = workspace_bot_cookie(c, k->ws.cm.id, &cookie);
 	if (!err)
 		err = rank_list(c, k->ws.cm.id, &k->ranks, &k->n);
+	k->ignored = false;
+	if (!err && uid != NULL)
+		err = ignored_find(c, uid, &k->ignored);
 	if (!err)
 		err = req_tx_commit(r);
 	if (err) {
@@ -309,6 +314,8 @@ set_role_check(struct req *r, const struct ranking_ctx *k, const struct ws_rank 
 		return readmin_fail(r, ERR_INVALID_FIELD, 400, "Rank cannot be assigned.");
 	if (!list_has(r->ctx.actor.allowed_ranks, (*target)->roblox_role_id))
 		return readmin_fail(r, ERR_FORBIDDEN, 401, "Rank is not allowed to be ranked to for this key.");
+	if (k->ignored)
+		return readmin_ignored(r);
 	return ERR_OK;
 }
 
@@ -327,7 +334,7 @@ ranking_set_role(struct req *r)
 		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
 	if (!rank_id_ok(req_param(r, 1)))
 		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid rankId");
-	err = ranking_load(r, &k, false);
+	err = ranking_load(r, &k, false, uid);
 	if (!err)
 		err = set_role_check(r, &k, &target);
 	if (err)
@@ -375,13 +382,15 @@ ranking_exile(struct req *r)
 
 	if (!user_id_ok(uid))
 		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
-	err = ranking_load(r, &k, true);
+	err = ranking_load(r, &k, true, uid);
 	if (err)
 		return err;
 	if (!roblox_is_bot_linked(&k.rb))
 		return readmin_roblox_fail(r, RBX_NOT_LINKED, 0, NULL);
 	if (!r->ctx.actor.enable_exile)
 		return readmin_fail(r, ERR_FORBIDDEN, 401, "Exile users is not enabled for this key.");
+	if (k.ignored)
+		return readmin_ignored(r);
 	res = roblox_user_get(&k.rb, uid, &u);
 	if (!res)
 		res = roblox_membership_find(&k.rb, uid, &m);
@@ -434,7 +443,7 @@ ranking_shout(struct req *r)
 	enum err err = shout_message(r, &msg);
 
 	if (!err)
-		err = ranking_load(r, &k, true);
+		err = ranking_load(r, &k, true, NULL);
 	if (err)
 		return err;
 	if (!roblox_is_bot_linked(&k.rb))
@@ -456,11 +465,11 @@ ranking_shout(struct req *r)
 
 /* --- #4-#6 join requests ------------------------------------------------------------------------ */
 
-/* Link and flag, in §3.1 #4's order. */
+/* Link and flag, in §3.1 #4's order; then, for #5 and #6, whether uid is ignored. */
 static enum err
-join_check(struct req *r, struct ranking_ctx *k)
+join_check(struct req *r, struct ranking_ctx *k, const char *uid)
 {
-	enum err err = ranking_load(r, k, false);
+	enum err err = ranking_load(r, k, false, uid);
 
 	if (err)
 		return err;
@@ -469,6 +478,8 @@ join_check(struct req *r, struct ranking_ctx *k)
 	if (!r->ctx.actor.enable_join_requests)
 		return readmin_fail(r, ERR_FORBIDDEN, 401,
 			     "Join Request management is not enabled for this key.");
+	if (k->ignored)
+		return readmin_ignored(r);
 	return ERR_OK;
 }
 
@@ -498,7 +509,7 @@ join_list(struct req *r)
 
 	if (cursor != NULL && !cursor_ok(cursor))
 		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid cursor");
-	err = join_check(r, &k);
+	err = join_check(r, &k, NULL);
 	if (err)
 		return err;
 	res = roblox_join_request_list(&k.rb, cursor, &q, &n, &next);
@@ -555,7 +566,7 @@ join_decide(struct req *r, bool accept)
 
 	if (!user_id_ok(uid))
 		return readmin_fail(r, ERR_INVALID_PARAMETER, 400, "Invalid userId");
-	err = join_check(r, &k);
+	err = join_check(r, &k, uid);
 	if (err)
 		return err;
 	res = roblox_user_get(&k.rb, uid, &u);

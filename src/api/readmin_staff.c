@@ -15,22 +15,15 @@
 #include "core/id.h"
 #include "core/utf8.h"
 #include "model/gamekeys.h"
+#include "model/ignored.h"
 #include "model/members.h"
 #include "model/staff_history.h"
 #include "model/workspaces.h"
 #include "api/readmin_int.h"
 #include "roblox/roblox.h"
 
-#define LOADER_PER_MINUTE 600 /* §1.6 */
 #define ROBLOX_ID_MAX 9007199254740991LL /* §1.3: integers 1 ... 2^53-1 */
 #define DAY_MS 86400000.0
-
-/* §1.6: 600 requests a minute per loader key on this node; step 9 of the check order. */
-static enum err
-loader_limit(struct req *r)
-{
-	return readmin_limit(r, "loader", LOADER_PER_MINUTE);
-}
 
 /* A Roblox id as a JSON number from its decimal text (ids above 2^53 keep every digit). */
 static void
@@ -206,6 +199,7 @@ struct post_ctx {
 	const char *rank_from;        /* the subject's role id, "0" when unknown */
 	struct roblox_user user;      /* the subject on Roblox, when re-ranking */
 	bool rerank;
+	bool ignored; /* the subject is in the ignored set (§4.5) */
 	char hash[SECRET_HASH_HEX + 1];
 };
 
@@ -220,8 +214,9 @@ rank_of(const struct post_ctx *k, const char *role_id)
 }
 
 /*
- * The read step: workspace, Open Cloud key, ranks, the subject's local record and any replay
- * of this body, in a short transaction. *replay is set when the body was seen in 60 s.
+ * The read step: workspace, Open Cloud key, ranks, the subject's local record, whether the
+ * subject is ignored and any replay of this body, in a short transaction. *replay is set when
+ * the body was seen in 60 s.
  */
 static enum err
 post_load(struct req *r, const struct post_in *in, struct post_ctx *k, struct staff_entry *replay,
@@ -242,6 +237,8 @@ post_load(struct req *r, const struct post_in *in, struct post_ctx *k, struct st
 		err = workspace_open_cloud_key(c, k->ws.cm.id, &ock);
 	if (!err)
 		err = rank_list(c, k->ws.cm.id, &k->ranks, &k->n);
+	if (!err)
+		err = ignored_find(c, in->user, &k->ignored);
 	if (!err) {
 		err = member_get(c, k->ws.cm.id, in->user, &m);
 		k->rank_from = !err && m.roblox_role_id ? m.roblox_role_id : "0";
@@ -383,8 +380,6 @@ post_store(struct req *r, const struct post_in *in, const struct post_ctx *k,
 	e.rank_to = k->target ? k->target->roblox_role_id : NULL;
 	e.pending = in->pending;
 	e.visibility = "public";
-	/* Distributions do not exist yet (later work): every item belongs to distribution 1. */
-	e.distribution = 1;
 	e.expires_at = in->expires_days > 0 ? c->now + (int64_t)(in->expires_days * DAY_MS) : 0;
 	return staff_history_create(c, k->ws.cm.id, &e, k->hash, out);
 }
@@ -402,6 +397,9 @@ history_create(struct req *r)
 		err = post_load(r, &in, &k, &item, &found);
 	if (!err && !found)
 		err = post_target(r, &in, &k);
+	/* §3.2 #9: after the rank lookups, before the link check and any Roblox call. */
+	if (!err && !found && k.ignored)
+		err = readmin_ignored(r);
 	if (err)
 		return err;
 	if (!found) {
@@ -426,11 +424,12 @@ static const struct qfield history_query[] = {
 
 static const struct route readmin_staff_routes[] = {
 	{ .method = M_GET, .path = "/staff/history", .fn = history_list, .surface = SURF_READMIN,
-	  .auth = AUTH_LOADER, .perm = PERM_NONE, .query = history_query, .limit = loader_limit,
+	  .auth = AUTH_LOADER, .perm = PERM_NONE, .query = history_query,
+	  .limit = readmin_loader_limit,
 	  .summary = "Staff history of the workspace (ReAdmin #8)" },
 	{ .method = M_POST, .path = "/staff/history", .fn = history_create, .surface = SURF_READMIN,
 	  .auth = AUTH_LOADER, .perm = PERM_NONE, .writes = true, .outbound = true,
-	  .limit = loader_limit, .summary = "Add a staff-history item (ReAdmin #9)" },
+	  .limit = readmin_loader_limit, .summary = "Add a staff-history item (ReAdmin #9)" },
 };
 
 ROUTE_TABLE(api_readmin_staff_routes, readmin_staff_routes);

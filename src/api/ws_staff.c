@@ -207,8 +207,6 @@ create_input(struct req *r, struct staff_entry *e)
 	if (json_has(o, "expiresInDays") && !(days > 0 && days <= STAFF_EXPIRES_DAYS_MAX))
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "expiresInDays",
 				"must be above 0 and at most 3650");
-	/* Distributions do not exist yet (later work): every entry belongs to distribution 1. */
-	e->distribution = 1;
 	e->expires_at = days > 0 ? r->ctx.now + (int64_t)(days * DAY_MS) : 0;
 	return ERR_OK;
 }

@@ -22,7 +22,8 @@ static const struct {
 } cli_commands[] = {
 	{ "serve", cmd_serve, "run the HTTP server" },
 	{ "migrate", cmd_migrate, "apply pending migrations (--status: report only)" },
-	{ "admin", cmd_admin, "create-owner | reset-password | unlock --username NAME" },
+	{ "admin", cmd_admin,
+	  "create-owner | reset-password | unlock --username NAME | ignore-player --roblox-id N" },
 	{ "key", cmd_key, "create | list | revoke API keys" },
 	{ "backup", cmd_backup, "online copy of the SQLite database (--out FILE, --verify)" },
 };

@@ -1,7 +1,7 @@
 /*
- * cmd_admin.c: `roster admin create-owner | reset-password | unlock`. Operator commands
- * outside the hierarchy (H15), audited with actor type `cli`. One-time passwords are printed
- * once on stdout.
+ * cmd_admin.c: `roster admin create-owner | reset-password | unlock | ignore-player`. Operator
+ * commands outside the hierarchy (H15), audited with actor type `cli`. One-time passwords are
+ * printed once on stdout.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,9 +9,11 @@
 #include "auth/auth.h"
 #include "auth/secret.h"
 #include "cli/cli.h"
+#include "core/id.h"
 #include "core/log.h"
 #include "model/apikeys.h"
 #include "model/audit.h"
+#include "model/ignored.h"
 #include "model/users.h"
 
 static enum err
@@ -64,10 +66,39 @@ admin_reset_password(struct ctx *c, const char *username, char pw[21])
 	return err;
 }
 
+/* readmin-compat.md §4.5: an operator adds a Roblox id to the ignored set; a repeat is a no-op. */
+static enum err
+admin_ignore_player(struct ctx *c, const char *roblox_id)
+{
+	bool added;
+	enum err err = ignored_add(c, roblox_id, IGNORED_REASON_OPERATOR, &added);
+
+	if (err || !added)
+		return err;
+	return audit_write(c, "ignoredPlayer.create", "ignoredPlayer", roblox_id, NULL, NULL,
+			   json_kv(c->arena, "reason", IGNORED_REASON_OPERATOR, (const char *)NULL));
+}
+
+/* Each subcommand's one flag: --roblox-id for ignore-player, --username for the others. */
+static bool
+admin_args_ok(const char *sub, const char *username, const char *roblox_id)
+{
+	if (strcmp(sub, "ignore-player") == 0) {
+		if (roblox_id != NULL && roblox_id_is_valid(roblox_id) && username == NULL)
+			return true;
+		fprintf(stderr, "roster admin: ignore-player needs --roblox-id and a Roblox user id\n");
+		return false;
+	}
+	if (username != NULL && username_is_valid(username) && roblox_id == NULL)
+		return true;
+	fprintf(stderr, "roster admin: --username must be 3-32 of A-Z a-z 0-9 _ . -\n");
+	return false;
+}
+
 int
 cmd_admin(int argc, char **argv)
 {
-	const char *username = NULL, *v;
+	const char *username = NULL, *roblox_id = NULL, *v;
 	bool if_none = false, created = true;
 	char pw[21] = "";
 	struct store *s;
@@ -75,12 +106,15 @@ cmd_admin(int argc, char **argv)
 	enum err err;
 
 	if (argc < 1) {
-		fprintf(stderr, "usage: roster admin create-owner|reset-password|unlock --username NAME\n");
+		fprintf(stderr, "usage: roster admin create-owner|reset-password|unlock --username NAME\n"
+				"       roster admin ignore-player --roblox-id N\n");
 		return EXIT_USAGE;
 	}
 	for (int i = 1; i < argc; i++) {
 		if ((v = cli_flag_value(argc, argv, &i, "--username")) != NULL)
 			username = v;
+		else if ((v = cli_flag_value(argc, argv, &i, "--roblox-id")) != NULL)
+			roblox_id = v;
 		else if (strcmp(argv[i], "--if-none") == 0)
 			if_none = true;
 		else {
@@ -88,10 +122,8 @@ cmd_admin(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (username == NULL || !username_is_valid(username)) {
-		fprintf(stderr, "roster admin: --username must be 3-32 of A-Z a-z 0-9 _ . -\n");
+	if (!admin_args_ok(argv[0], username, roblox_id))
 		return EXIT_USAGE;
-	}
 	if (cli_open(&s) != ERR_OK)
 		return EXIT_RUNTIME;
 	if (store_schema_version(s) != store_schema_latest()) {
@@ -110,6 +142,8 @@ cmd_admin(int argc, char **argv)
 		err = admin_reset_password(&c, username, pw);
 	else if (strcmp(argv[0], "unlock") == 0)
 		err = throttle_clear_user(&c, username_key(a, username));
+	else if (strcmp(argv[0], "ignore-player") == 0)
+		err = admin_ignore_player(&c, roblox_id);
 	else
 		err = ERR_NOT_FOUND;
 	err = err ? err : store_commit(s);

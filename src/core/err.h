@@ -71,6 +71,7 @@
 	X(RETENTION_EXPIRED, 409, "retention_expired", "The restore window has ended")            \
 	X(ALTS_REBUILD_RUNNING, 409, "alts_rebuild_running", "An alt rebuild is already running") \
 	X(ROBLOX_NOT_LINKED, 409, "roblox_not_linked", "Workspace has no Roblox group or Open Cloud key") \
+	X(PLAYER_IGNORED, 409, "player_ignored", "User is GDPR ignored")                          \
 	X(ALREADY_BANNED, 409, "already_banned", "User already has an active ban")                \
 	X(ALREADY_EXISTS, 409, "already_exists", "Already exists")                                \
 	X(IN_USE, 409, "in_use", "Still referenced")                                              \

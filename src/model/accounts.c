@@ -10,6 +10,7 @@
 
 #include "auth/auth.h"
 #include "model/audit.h"
+#include "model/ignored.h"
 #include "model/roles.h"
 #include "model/scrub.h"
 #include "model/snapshot.h"
@@ -470,6 +471,7 @@ account_erase_one(struct ctx *c, const struct account *acc, const char *reason,
 {
 	int64_t changed = 0;
 	struct snap b, a;
+	bool ignored;
 	enum err err;
 
 	memset(out, 0, sizeof(*out));
@@ -491,6 +493,9 @@ account_erase_one(struct ctx *c, const struct account *acc, const char *reason,
 		err = store_exec(c->store, SQL_RECORDS_ERASE, all, 1, NULL);
 	if (!err)
 		err = erase_rows(c, acc, out);
+	/* readmin-compat.md §4.5: the linked Roblox id is never processed again. */
+	if (!err && acc->roblox_user_id != NULL)
+		err = ignored_add(c, acc->roblox_user_id, IGNORED_REASON_ERASURE, &ignored);
 	if (!err)
 		err = erase_audit(c, acc, &out->audit_scrubbed);
 	if (!err)

@@ -31,6 +31,8 @@ static const char SQL_SH_GET[] = "SELECT " SH_COLS " FROM staff_history"
 static const char SQL_SH_REPLAY[] = "SELECT " SH_COLS " FROM staff_history"
 				    " WHERE workspace_id = ? AND body_hash = ? AND created_at >= ?"
 				    " ORDER BY created_at DESC, id DESC LIMIT 1";
+/* The caller has resolved ws_id against its key or session; this only reads the counter. */
+static const char SQL_SH_DIST[] = "SELECT distribution_current FROM communities WHERE id = ?";
 static const char SQL_SH_INSERT[] =
 	"INSERT INTO staff_history (workspace_id, id, type, roblox_user_id, actor_roblox_id,"
 	" reason, notify, rank_from, rank_to, pending_approval, visibility, distribution,"
@@ -200,11 +202,20 @@ enum err
 staff_history_create(struct ctx *c, const char *ws_id, const struct staff_entry *e,
 		     const char *body_hash, struct staff_entry *out)
 {
+	const struct val dist_args[] = { V_TEXT(ws_id) };
 	char id[ID_LEN + 1];
+	struct rows rs;
 	enum err err;
 
+	/* Read in the write transaction, so a concurrent rollover is seen or waits. */
+	err = store_query(c->store, c->arena, SQL_SH_DIST, dist_args, 1, &rs);
+	if (err)
+		return err;
+	if (rs.n == 0)
+		return ERR_COMMUNITY_NOT_FOUND;
 	id_new(c->now, id);
 	*out = *e;
+	out->distribution = rows_int(&rs, 0, 0);
 	out->id = arena_strdup(c->arena, id);
 	out->created_at = c->now;
 	out->created_by = actor_ref(c);

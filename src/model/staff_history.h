@@ -72,8 +72,8 @@ enum err staff_history_get(struct ctx *c, const char *ws_id, const char *id,
 enum err staff_history_replay(struct ctx *c, const char *ws_id, const char *body_hash,
 			      int64_t since, struct staff_entry *out, bool *found);
 /*
- * Stores a new item from e (id, created_at and created_by are filled here); body_hash may be
- * NULL. Audited `workspace.staffHistory.create`.
+ * Stores a new item from e (id, created_at, created_by and distribution, the workspace's
+ * current one, are filled here); body_hash may be NULL. Audited `workspace.staffHistory.create`.
  */
 enum err staff_history_create(struct ctx *c, const char *ws_id, const struct staff_entry *e,
 			      const char *body_hash, struct staff_entry *out);

@@ -642,8 +642,10 @@ test('A17 E03 #90-#92: erase scrubs every trace of the account; the tombstone ke
   assert.equal(e.removed.allowlistEntries, 1);
   assert.ok(e.removed.auditEntriesScrubbed >= 6, JSON.stringify(e.removed));
 
-  // #92: no table holds the username (old or new), email (old or new) or Roblox id.
-  assert.deepEqual(findEverywhere(values), []);
+  // #92: no table holds the username (old or new), email (old or new) or Roblox id, apart from
+  // the ignored-player set, which keeps the bare Roblox id (readmin-compat.md §4.5).
+  assert.deepEqual(findEverywhere(values), [`ignored_players.roblox_user_id holds ${rbx}`]);
+  assert.deepEqual(sql(srv, `SELECT reason FROM ignored_players WHERE roblox_user_id = '${rbx}'`), [{ reason: 'erasure' }]);
   const [tomb] = sql(srv, `SELECT * FROM users WHERE id = '${u.id}'`);
   assert.equal(tomb.status, 'erased');
   for (const col of ['username', 'username_key', 'email', 'roblox_user_id', 'password_hash', 'role_id']) assert.equal(tomb[col], null, col);
@@ -803,7 +805,8 @@ test('E02 #88: past the window restore is retention_expired until the job erases
   assert.equal(entry.after.deletionId, del.deletionId);
   await refusal(404, 'account_not_found', () => restore(K.lead, { userId: u.id }));
   await refusal(404, 'account_not_found', () => erase(K.lead, { userId: u.id, confirm: name }));
-  assert.deepEqual(findEverywhere([name, 'expire@example.org', '48291305722']), []);
+  // Only the ignored-player set keeps the bare Roblox id (readmin-compat.md §4.5).
+  assert.deepEqual(findEverywhere([name, 'expire@example.org', '48291305722']), ['ignored_players.roblox_user_id holds 48291305722']);
   // Every other account past its window went with it; restored ones stay.
   assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM account_deletions WHERE status = 'soft_deleted'")[0].n, 0);
   assert.ok(sql(srv, "SELECT COUNT(*) AS n FROM account_deletions WHERE status = 'restored'")[0].n > 0);

@@ -218,3 +218,22 @@ test('48: at most 50 leaderboard entries', async () => {
   }
   assert.equal(ok(await mgmt(C, 'GET', '/leaderboard')).total, 52);
 });
+
+test('§1.6: #10, #11 and #12 share the loader key\'s bucket of 600 a minute; 429 with Retry-After 1-30', async () => {
+  const ws = ok(await call('POST', '/api/workspaces', { key: ownerKey, body: { name: 'Rate', minSyncRank: 50 } })).workspace;
+  const key = ok(await mgmt(ws, 'POST', '/loader-keys', { body: { name: 'rate' } })).secret;
+  const h = { headers: { 'loader-id': key } };
+  const paths = ['/activity/workspace', '/activity/workspace/leaderboard', '/activity/workspace/users/13/minutes'];
+  const results = [];
+  for (let i = 0; i < 35; i++)
+    results.push(...await Promise.all(Array.from({ length: 20 }, async (_, j) => ({ path: paths[(i + j) % 3], res: await call('GET', paths[(i + j) % 3], h) }))));
+  const limited = results.filter((x) => x.res.status === 429);
+  assert.ok(limited.length >= 50, `429s: ${limited.length}`);
+  assert.ok(results.filter((x) => x.res.status === 200).length >= 600);
+  for (const p of paths) assert.ok(limited.some((x) => x.path === p), `${p} is limited too`);
+  assert.deepEqual(limited[0].res.json, { success: false, reason: 'Too many requests' });
+  const ra = Number(limited[0].res.headers.get('retry-after'));
+  assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 30, String(ra));
+  // Another key's bucket is its own.
+  assert.equal((await board(L.Alpha)).status, 200);
+});

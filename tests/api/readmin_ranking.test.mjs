@@ -1,5 +1,5 @@
 // readmin_ranking.test.mjs: the Ranking Key routes that call Roblox (readmin-compat.md §3.1
-// #2-#7; §6 checklist items 15, 19-28, 30-37; 29, ignored players, has no store yet) against
+// #2-#7; §6 checklist items 15, 19-28, 30-37; 29, ignored players, is in readmin_ignored.test.mjs) against
 // the fake Roblox of lib/fake-roblox.mjs. Workspace A is linked (group 777, Open Cloud key and
 // bot cookie), B is linked to group 888 with a rank only it has and no bot cookie, C has a
 // group but no Open Cloud key.

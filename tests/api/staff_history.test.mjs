@@ -330,3 +330,18 @@ test('management: a non-pending create with rankTo re-ranks first; its errors st
   expectError(await mgmt(C, 'POST', `/${c.id}/approve`, { body: {} }), 409, 'roblox_not_linked');
   assert.equal(ok(await mgmt(C, 'GET')).entries[0].pendingApproval, true);
 });
+
+test('distribution: after a rollover new items on both surfaces carry the current distribution', async () => {
+  const before = ok(await post(L.B, full({ type: 'writeup', reason: 'Before rollover' }))).history;
+  assert.equal(before.distribution, 1);
+  const next = ok(await call('POST', `/api/workspaces/${B.id}/distributions`, { key: ownerKey, body: {} })).distribution;
+  assert.equal(next.number, 2);
+  const after = ok(await post(L.B, full({ type: 'writeup', reason: 'After rollover' }))).history;
+  assert.equal(after.distribution, 2);
+  const body = { type: 'writeup', robloxUserId: '1001', actorRobloxUserId: '1002', reason: 'After rollover, dashboard', approvalRequired: false };
+  assert.equal(ok(await mgmt(B, 'POST', '', { body })).entry.distribution, 2);
+  // Items already stored keep their distribution; workspace A has not rolled over.
+  const items = ok(await list(L.B)).history;
+  assert.equal(items.find((h) => h._id === before._id).distribution, 1);
+  assert.equal(ok(await post(L.A, full({ type: 'writeup', reason: 'A stays on 1' }))).history.distribution, 1);
+});
