@@ -17,6 +17,13 @@
  */
 enum err ws_resolve(struct req *r, struct workspace *ws);
 
+/* The route-row fields every /api/workspaces read and write shares (platform.md §6). */
+#define WS_ROUTE_READ                                                                          \
+	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_READ
+#define WS_ROUTE_WRITE                                                                         \
+	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_WRITE,  \
+	.writes = true
+
 /* What a route that calls Roblox reads before its slow step (api/ws_roblox.c). */
 struct rbx_step {
 	struct workspace ws;

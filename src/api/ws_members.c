@@ -437,37 +437,33 @@ static const struct qfield members_query[] = {
 	{ 0 },
 };
 
-#define WS_READ .surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_READ
-#define WS_WRITE                                                                               \
-	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_WRITE,  \
-	.writes = true
 
 static const struct route ws_members_routes[] = {
-	{ .method = M_GET, .path = "/api/workspaces/{wsId}/ranks", .fn = ranks_list, WS_READ,
+	{ .method = M_GET, .path = "/api/workspaces/{wsId}/ranks", .fn = ranks_list, WS_ROUTE_READ,
 	  .perm = PERM_VIEW_WORKSPACE, .summary = "Ranks of the workspace by rank desc" },
 	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/ranks/{robloxRoleId}", .fn = ranks_put,
-	  WS_WRITE, .perm = PERM_MANAGE_WORKSPACE, .body = rank_put_fields,
+	  WS_ROUTE_WRITE, .perm = PERM_MANAGE_WORKSPACE, .body = rank_put_fields,
 	  .summary = "Create or change a local rank" },
 	{ .method = M_DELETE, .path = "/api/workspaces/{wsId}/ranks/{robloxRoleId}",
-	  .fn = ranks_delete, WS_WRITE, .perm = PERM_MANAGE_WORKSPACE, .body = no_fields,
+	  .fn = ranks_delete, WS_ROUTE_WRITE, .perm = PERM_MANAGE_WORKSPACE, .body = no_fields,
 	  .summary = "Delete a rank no member holds" },
-	{ .method = M_GET, .path = "/api/workspaces/{wsId}/members", .fn = members_list, WS_READ,
+	{ .method = M_GET, .path = "/api/workspaces/{wsId}/members", .fn = members_list, WS_ROUTE_READ,
 	  .perm = PERM_VIEW_WORKSPACE, .query = members_query, .summary = "Members, paged" },
 	{ .method = M_GET, .path = "/api/workspaces/{wsId}/members/{robloxUserId}",
-	  .fn = members_get, WS_READ, .perm = PERM_VIEW_WORKSPACE, .summary = "One member" },
+	  .fn = members_get, WS_ROUTE_READ, .perm = PERM_VIEW_WORKSPACE, .summary = "One member" },
 	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/members/{robloxUserId}",
-	  .fn = members_put, WS_WRITE, .perm = PERM_MANAGE_MEMBERS, .body = member_put_fields,
+	  .fn = members_put, WS_ROUTE_WRITE, .perm = PERM_MANAGE_MEMBERS, .body = member_put_fields,
 	  .summary = "Create or replace a local member record" },
 	{ .method = M_POST, .path = "/api/workspaces/{wsId}/ranks/sync", .fn = ranks_sync,
-	  WS_WRITE, .outbound = true, .perm = PERM_MANAGE_WORKSPACE, .body = no_fields,
+	  WS_ROUTE_WRITE, .outbound = true, .perm = PERM_MANAGE_WORKSPACE, .body = no_fields,
 	  .summary = "Replace the ranks from the Roblox group's roles" },
 	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/members/{robloxUserId}/rank",
-	  .fn = members_rank, WS_WRITE, .outbound = true, .perm = PERM_MANAGE_MEMBERS,
+	  .fn = members_rank, WS_ROUTE_WRITE, .outbound = true, .perm = PERM_MANAGE_MEMBERS,
 	  .body = member_rank_fields, .summary = "Change a member's rank on Roblox" },
 	{ .method = M_DELETE, .path = "/api/workspaces/{wsId}/members/{robloxUserId}",
-	  .fn = members_exile, WS_WRITE, .outbound = true, .perm = PERM_MANAGE_MEMBERS,
+	  .fn = members_exile, WS_ROUTE_WRITE, .outbound = true, .perm = PERM_MANAGE_MEMBERS,
 	  .body = no_fields, .summary = "Exile a member from the Roblox group" },
-	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/shout", .fn = shout_put, WS_WRITE,
+	{ .method = M_PUT, .path = "/api/workspaces/{wsId}/shout", .fn = shout_put, WS_ROUTE_WRITE,
 	  .outbound = true, .perm = PERM_MANAGE_MEMBERS, .body = shout_fields,
 	  .summary = "Post or clear the Roblox group shout" },
 };

@@ -320,12 +320,8 @@ static const struct qfield user_query[] = {
 
 static const struct qfield page_query[] = { QF_PAGE, QF_PAGE_SIZE, { 0 } };
 
-#define WS_READ                                                                                \
-	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_READ,   \
-	.perm = PERM_VIEW_WORKSPACE
-#define WS_WRITE                                                                               \
-	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_WRITE,  \
-	.writes = true, .perm = PERM_MANAGE_ACTIVITY
+#define WS_READ WS_ROUTE_READ, .perm = PERM_VIEW_WORKSPACE
+#define WS_WRITE WS_ROUTE_WRITE, .perm = PERM_MANAGE_ACTIVITY
 
 static const struct route ws_minutes_routes[] = {
 	{ .method = M_GET, .path = "/api/workspaces/{wsId}/leaderboard", .fn = leaderboard,

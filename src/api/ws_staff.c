@@ -345,14 +345,11 @@ static const struct qfield list_query[] = {
 	{ 0 },
 };
 
-#define WS_READ .surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_READ
-#define WS_WRITE                                                                               \
-	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_WRITE,  \
-	.writes = true, .perm = PERM_MANAGE_STAFF_HISTORY
+#define WS_WRITE WS_ROUTE_WRITE, .perm = PERM_MANAGE_STAFF_HISTORY
 
 static const struct route ws_staff_routes[] = {
 	{ .method = M_GET, .path = "/api/workspaces/{wsId}/staff-history", .fn = staff_list,
-	  WS_READ, .perm = PERM_VIEW_WORKSPACE, .query = list_query,
+	  WS_ROUTE_READ, .perm = PERM_VIEW_WORKSPACE, .query = list_query,
 	  .summary = "Staff-history entries, newest first" },
 	{ .method = M_POST, .path = "/api/workspaces/{wsId}/staff-history", .fn = staff_create,
 	  WS_WRITE, .body = create_fields, .outbound = true,
