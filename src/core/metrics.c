@@ -73,6 +73,7 @@ static _Atomic uint64_t csrf_failures;
 static _Atomic uint64_t rate_limited[LIM_N];
 static _Atomic uint64_t db_errors[DBE_N];
 static _Atomic uint64_t audit_entries;
+static _Atomic uint64_t group_commits, group_jobs;
 static struct histogram pw_hash[2]; /* hash, verify */
 static struct histogram db_query[2]; /* read, write */
 static _Atomic int64_t inflight;
@@ -219,6 +220,13 @@ metrics_db_error(enum metric_dberr k)
 {
 	if ((unsigned)k < DBE_N)
 		bump(&db_errors[k]);
+}
+
+void
+metrics_group_commit(int64_t jobs)
+{
+	bump(&group_commits);
+	atomic_fetch_add_explicit(&group_jobs, (uint64_t)jobs, memory_order_relaxed);
 }
 
 void
@@ -547,5 +555,10 @@ metrics_render(struct buf *out)
 		  &sessions_active);
 	put_gauge(out, "roster_db_up", "1 when storage answered its last check.", &db_up);
 	put_counter(out, "roster_audit_entries_total", "Audit entries written.", &audit_entries);
+	put_counter(out, "roster_db_group_commits_total",
+		    "Group-commit transactions committed (one fsync each).", &group_commits);
+	put_counter(out, "roster_db_group_jobs_total",
+		    "Writes committed through group commit; divided by commits, writes per fsync.",
+		    &group_jobs);
 	render_process(out);
 }

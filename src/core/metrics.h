@@ -29,6 +29,8 @@ void metrics_pw_hash(int verify, int64_t dur_ns);
 void metrics_db_query(int write, int64_t dur_ns);
 void metrics_db_error(enum metric_dberr k);
 void metrics_audit_entry(void);
+/* One group commit holding `jobs` writes (store/group.c). */
+void metrics_group_commit(int64_t jobs);
 void metrics_inflight(int delta);
 void metrics_connections(int delta);
 void metrics_pw_inflight(int delta);

@@ -131,4 +131,21 @@ void store_pool_free(struct store_pool *p);
 struct store *store_pool_get(struct store_pool *p);
 void store_pool_put(struct store_pool *p, struct store *s);
 
+/*
+ * Group commit (group.c): one writer thread on its own connection runs queued jobs in one
+ * shared write transaction, each in its own SAVEPOINT, and commits them together, so many
+ * concurrent writes pay for one fsync. fn runs on the writer thread with the transaction
+ * open; it must not begin, commit or roll back, and its error undoes its own writes alone.
+ * store_group_run returns once the COMMIT holding fn's writes is done: fn's result, or
+ * ERR_STORE when that COMMIT (or the transaction) failed.
+ */
+struct store_group;
+typedef enum err (*store_group_fn)(struct store *s, void *arg);
+enum err store_group_new(const char *url, const struct store_opts *o, struct store_group **out);
+/* Runs what is still queued, then stops the writer and closes its connection. */
+void store_group_free(struct store_group *g);
+enum err store_group_run(struct store_group *g, store_group_fn fn, void *arg);
+/* Transactions committed and the successful jobs they held, since start. */
+void store_group_stats(struct store_group *g, int64_t *commits, int64_t *jobs);
+
 #endif
