@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "model/accounts.h"
+#include "model/minutes.h"
 
 static const char SQL_LEASE[] =
 	"INSERT INTO job_leases (job, holder, expires_at) VALUES (?, ?, ?)"
@@ -51,6 +52,7 @@ static const struct {
 } jobs[] = {
 	{ "session_sweep", 3600 * 1000LL, job_session_sweep },
 	{ "retention_purge", 15 * 60 * 1000LL, job_retention_purge },
+	{ "distribution_rollover", 60 * 1000LL, distribution_rollover_due },
 };
 
 void

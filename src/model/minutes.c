@@ -59,7 +59,7 @@ static const char SQL_DIST_LIST[] = "SELECT " DIST_COLS " FROM distributions"
 				    " WHERE workspace_id = ? AND number < ?"
 				    " ORDER BY number DESC LIMIT ? OFFSET ?";
 static const char SQL_DIST_ENSURE[] = "INSERT INTO distributions (workspace_id, number,"
-				      " started_at, automated) VALUES (?, ?, ?, 0)"
+				      " started_at, automated) VALUES (?, ?, ?, ?)"
 				      " ON CONFLICT (workspace_id, number) DO NOTHING";
 static const char SQL_DIST_CLOSE[] = "UPDATE distributions SET ended_at = ?"
 				     " WHERE workspace_id = ? AND number = ?";
@@ -282,14 +282,16 @@ dist_snap(struct arena *a, const struct distribution *d)
 }
 
 enum err
-distribution_rollover(struct ctx *c, const struct workspace *ws, struct distribution *out)
+distribution_advance(struct ctx *c, const struct workspace *ws, int64_t at, bool automated,
+		     struct distribution *out)
 {
 	int64_t cur = ws->dist_current, changed = 0;
 	struct distribution before = { 0 };
 	enum err err = distribution_get(c, ws, cur, &before);
-	const struct val ensure[] = { V_TEXT(ws->cm.id), V_INT(cur), V_INT(before.started_at) };
-	const struct val close[] = { V_INT(c->now), V_TEXT(ws->cm.id), V_INT(cur) };
-	const struct val next[] = { V_TEXT(ws->cm.id), V_INT(cur + 1), V_INT(c->now) };
+	const struct val ensure[] = { V_TEXT(ws->cm.id), V_INT(cur), V_INT(before.started_at),
+				      V_INT(0) };
+	const struct val close[] = { V_INT(at), V_TEXT(ws->cm.id), V_INT(cur) };
+	const struct val next[] = { V_TEXT(ws->cm.id), V_INT(cur + 1), V_INT(at), V_INT(automated) };
 	const struct val advance[] = { V_INT(cur + 1), V_TEXT(ws->cm.id), V_INT(cur) };
 
 	if (!err)
@@ -304,11 +306,17 @@ distribution_rollover(struct ctx *c, const struct workspace *ws, struct distribu
 		return err;
 	if (changed != 1) /* the write transaction re-read ws; a mismatch is a bug */
 		return ERR_INTERNAL;
-	*out = (struct distribution){ .number = cur + 1, .started_at = c->now };
-	before.ended_at = c->now;
+	*out = (struct distribution){ .number = cur + 1, .started_at = at, .automated = automated };
+	before.ended_at = at;
 	return audit_write(c, "workspace.distribution.create", "distribution",
 			   arena_printf(c->arena, "%lld", (long long)out->number), ws->cm.id,
 			   dist_snap(c->arena, &before), dist_snap(c->arena, out));
+}
+
+enum err
+distribution_rollover(struct ctx *c, const struct workspace *ws, struct distribution *out)
+{
+	return distribution_advance(c, ws, c->now, false, out);
 }
 
 /* --- adjustments -------------------------------------------------------------------------- */

@@ -75,6 +75,28 @@ enum err distribution_list(struct ctx *c, const struct workspace *ws, int64_t pa
  */
 enum err distribution_rollover(struct ctx *c, const struct workspace *ws,
 			       struct distribution *out);
+/*
+ * The same at a given instant: the current distribution ends at `at` and the next starts
+ * there, marked automated when the schedule started it. Reads only ws->cm.id,
+ * ws->cm.created_at and ws->dist_current, which the rollover job fills from its own scan.
+ */
+enum err distribution_advance(struct ctx *c, const struct workspace *ws, int64_t at,
+			      bool automated, struct distribution *out);
+
+/*
+ * The first scheduled boundary strictly after `after` (ms) for a distribution period of
+ * platform.md §6.1 in zone z: weekly at weekday (0 = Sunday) and hh:mm local; biweekly the
+ * second such boundary; monthly the 1st at hh:mm. DST as tz_from_local. -1 for manual.
+ */
+struct tz;
+int64_t distribution_next_boundary(const struct tz *z, const char *period, int weekday,
+				   int hour, int minute, int64_t after);
+/*
+ * The rollover job (platform.md §11): each workspace whose scheduled boundary after the
+ * start of its current distribution has passed starts the next one at that boundary. One
+ * boundary per workspace per run, so a node that was down catches up a period a minute.
+ */
+enum err distribution_rollover_due(struct ctx *c);
 
 /*
  * Staff summaries of distribution `dist` by total desc, then numeric user id asc; *total
