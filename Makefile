@@ -29,7 +29,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all release asan tsan fuzz deps run test unit api api-asan clean lint bench
+.PHONY: all release release-bin asan tsan fuzz deps run test unit api api-asan clean lint bench
 all: $(BUILD)/roster $(UNIT_BIN)
 
 $(BUILD)/roster: $(BUILD)/src/main.o $(BUILD)/libroster.a
@@ -57,9 +57,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libroster.a
 	@echo "LINK $@"
 	@$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(BUILD)/libroster.a $(LDLIBS_ALL)
 
+RELEASE_FLAGS := BUILD=build-release OPT="-O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE" \
+	LDEXTRA="-pie -Wl,-z,relro,-z,now"
 release:
-	$(MAKE) BUILD=build-release OPT="-O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE" \
-		LDEXTRA="-pie -Wl,-z,relro,-z,now" all
+	$(MAKE) $(RELEASE_FLAGS) all
+
+# The release binary alone (benchmarks).
+release-bin:
+	$(MAKE) $(RELEASE_FLAGS) build-release/roster
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \

@@ -15,7 +15,7 @@ bench_tools() {
 }
 
 bench_roster() {
-	make -s release >/dev/null
+	make -s release-bin >/dev/null
 	BIN=$PWD/build-release/roster
 	"$BIN" migrate --data-dir "$1/data" 2>/dev/null
 	"$BIN" admin create-owner --username owner --data-dir "$1/data" >/dev/null 2>&1

@@ -43,9 +43,14 @@ COMMIT;
 SQL
 bench_serve "$T" $PORT_R
 echo "rows: $(sqlite3 "$T/data/roster.db" 'SELECT COUNT(*) FROM minute_totals') minute totals"
-echo "== leaderboard, one client"
-wrk -t1 -c1 -d"${DUR}s" --latency -H "loader-id: $LOADER" \
-	"http://127.0.0.1:$PORT_R/activity/workspace/leaderboard" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+# 500 sequential requests stay inside the loader key's 600/min bucket, so every one of them
+# is a real answer (wrk would measure 429s after the first 600).
+echo "== leaderboard, one client, 500 requests"
+for i in $(seq 500); do
+	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "loader-id: $LOADER" \
+		"http://127.0.0.1:$PORT_R/activity/workspace/leaderboard"
+done | sort -k2 -n | awk '$1 != 200 {bad++} {t[NR] = $2} END {
+	printf "p50=%.2fms p99=%.2fms non200=%d\n", t[int(NR/2)] * 1000, t[int(NR*0.99)] * 1000, bad }'
 curl -s -H "api-key: $RANKING" "http://127.0.0.1:$PORT_R/ranking" > "$T/ranking.json"
 bench_nginx "$T" $PORT_N "$T/ranking.json"
 echo "== nginx static ($(wc -c < "$T/ranking.json") bytes)"

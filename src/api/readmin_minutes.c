@@ -54,13 +54,12 @@ activity_leaderboard(struct req *r)
 {
 	struct minutes_row *v;
 	struct workspace ws;
-	int64_t total;
 	size_t n;
 	enum err err = workspace_of_key(&r->ctx, &ws);
 
 	if (!err)
 		err = minutes_leaderboard(&r->ctx, &ws, ws.dist_current, 0, MINUTES_LEADERBOARD_MAX,
-					  &v, &n, &total);
+					  &v, &n, NULL);
 	if (err)
 		return err;
 	jw_key(&r->w, "leaderboard");

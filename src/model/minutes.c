@@ -16,41 +16,62 @@
 #define MS_PER_CENTI 600 /* 1/100 minute */
 
 /*
- * The summaries of one distribution, as the view `v`. Binds: ws, dist, ws, dist, minSyncRank,
- * ws. total is in hundredths: max(0, play ms + adjustments) rounded half away from zero
- * (§4.8: the dashboard's total, which may differ from the sum of the floored parts).
+ * A summary is one minute_totals row: play ms summed by the tracker and adjustments folded
+ * in as hundredths (0014). TOTAL is the dashboard's total in hundredths: max(0, play ms +
+ * adjustments), rounded half away from zero once (§4.8; it may differ from the sum of the
+ * floored parts). It is written exactly as in the index minute_totals_total, so the
+ * leaderboard reads the index from the top.
  */
-#define SUMS                                                                                   \
-	"WITH t AS (SELECT roblox_user_id AS u, active_ms AS a, idle_ms AS i, typing_ms AS y," \
-	" messages AS m, sessions AS s, 0 AS ca, 0 AS ci, 0 AS cy, created_at AS cr,"         \
-	" updated_at AS up FROM minute_totals WHERE workspace_id = ? AND distribution = ?"     \
-	" UNION ALL SELECT roblox_user_id, 0, 0, 0, 0, 0,"                                     \
-	" CASE WHEN kind = 'active' THEN centiminutes ELSE 0 END,"                             \
-	" CASE WHEN kind = 'idle' THEN centiminutes ELSE 0 END,"                               \
-	" CASE WHEN kind = 'typing' THEN centiminutes ELSE 0 END, created_at, created_at"     \
-	" FROM minute_adjustments WHERE workspace_id = ? AND distribution = ?),"               \
-	" g AS (SELECT u, SUM(a) AS a, SUM(i) AS i, SUM(y) AS y, SUM(m) AS m, SUM(s) AS s,"    \
-	" SUM(ca) AS ca, SUM(ci) AS ci, SUM(cy) AS cy, MIN(cr) AS cr, MAX(up) AS up"          \
-	" FROM t GROUP BY u),"                                                                 \
-	" v AS (SELECT g.*, CASE WHEN a + i + y + (ca + ci + cy) * 600 <= 0 THEN 0"            \
-	" ELSE (a + i + y + (ca + ci + cy) * 600 + 300) / 600 END AS total,"                   \
-	" mb.username AS username, mb.username_key AS ukey,"                                   \
-	" CASE WHEN mb.rank > 0 AND mb.rank >= ? THEN 1 ELSE 0 END AS staff"                   \
-	" FROM g LEFT JOIN workspace_members mb ON mb.workspace_id = ? AND mb.roblox_user_id = g.u) "
-#define SUM_COLS "u, a, i, y, m, s, ca, ci, cy, cr, up, total, username, staff"
+#define RAW "(t.active_ms + t.idle_ms + t.typing_ms + (t.adj_active_c + t.adj_idle_c + t.adj_typing_c) * 600)"
+#define TOTAL "(CASE WHEN " RAW " <= 0 THEN 0 ELSE (" RAW " + 300) / 600 END)"
+#define SUM_COLS                                                                               \
+	"t.roblox_user_id, t.active_ms, t.idle_ms, t.typing_ms, t.messages, t.sessions,"       \
+	" t.adj_active_c, t.adj_idle_c, t.adj_typing_c, t.created_at, t.updated_at, " TOTAL    \
+	", mb.username, CASE WHEN mb.rank > 0 AND mb.rank >= ? THEN 1 ELSE 0 END"
+/* Binds: minSyncRank (in SUM_COLS), ws, ws, dist. */
+#define FROM_SUMS                                                                              \
+	" FROM minute_totals t LEFT JOIN workspace_members mb ON mb.workspace_id = ?"          \
+	" AND mb.roblox_user_id = t.roblox_user_id WHERE t.workspace_id = ? AND t.distribution = ?"
+/*
+ * Binds: ws, ws, dist, minSyncRank. CROSS JOIN keeps minute_totals outer (SQLite never
+ * reorders it), so the leaderboard walks minute_totals_total from the top and stops after a
+ * page instead of sorting every staff member; elsewhere it is a plain inner join.
+ */
+#define FROM_STAFF                                                                             \
+	" FROM minute_totals t CROSS JOIN workspace_members mb ON mb.workspace_id = ?"         \
+	" AND mb.roblox_user_id = t.roblox_user_id WHERE t.workspace_id = ?"                   \
+	" AND t.distribution = ? AND mb.rank > 0 AND mb.rank >= ?"
 /* Numeric order of decimal ids without leading zeros, in the shared SQL subset. */
-#define BY_TOTAL " ORDER BY total DESC, LENGTH(u), u"
+#define BY_TOTAL " ORDER BY " TOTAL " DESC, LENGTH(t.roblox_user_id), t.roblox_user_id"
 
-static const char SQL_LEADERBOARD[] = SUMS "SELECT " SUM_COLS ", RANK() OVER (ORDER BY total"
-					   " DESC) FROM v WHERE staff = 1" BY_TOTAL
-					   " LIMIT ? OFFSET ?";
-static const char SQL_LEADERBOARD_COUNT[] = SUMS "SELECT COUNT(*) FROM v WHERE staff = 1";
-#define LIST_WHERE " WHERE (? IS NULL OR u = ? OR ukey LIKE ? ESCAPE '\\')"
-static const char SQL_LIST[] = SUMS "SELECT " SUM_COLS ", 0 FROM v" LIST_WHERE BY_TOTAL
-				    " LIMIT ? OFFSET ?";
-static const char SQL_LIST_COUNT[] = SUMS "SELECT COUNT(*) FROM v" LIST_WHERE;
-static const char SQL_GET[] = SUMS "SELECT " SUM_COLS ", 0 FROM v WHERE u = ?";
-static const char SQL_POSITION[] = SUMS "SELECT COUNT(*) FROM v WHERE staff = 1 AND total > ?";
+static const char SQL_LEADERBOARD[] = "SELECT " SUM_COLS FROM_STAFF BY_TOTAL " LIMIT ? OFFSET ?";
+static const char SQL_LEADERBOARD_COUNT[] = "SELECT COUNT(*)" FROM_STAFF;
+#define LIST_WHERE " AND (? IS NULL OR t.roblox_user_id = ? OR mb.username_key LIKE ? ESCAPE '\\')"
+static const char SQL_LIST[] = "SELECT " SUM_COLS FROM_SUMS LIST_WHERE BY_TOTAL
+			       " LIMIT ? OFFSET ?";
+static const char SQL_LIST_COUNT[] = "SELECT COUNT(*)" FROM_SUMS LIST_WHERE;
+static const char SQL_GET[] = "SELECT " SUM_COLS FROM_SUMS " AND t.roblox_user_id = ?";
+static const char SQL_POSITION[] = "SELECT COUNT(*)" FROM_STAFF " AND " TOTAL " > ?";
+
+/* Adjustments folded into the summary row (created if the user has none yet), and out. */
+static const char SQL_FOLD[] =
+	"INSERT INTO minute_totals (workspace_id, distribution, roblox_user_id, adj_active_c,"
+	" adj_idle_c, adj_typing_c, adjustments, created_at, updated_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)"
+	" ON CONFLICT (workspace_id, distribution, roblox_user_id) DO UPDATE SET"
+	" adj_active_c = minute_totals.adj_active_c + excluded.adj_active_c,"
+	" adj_idle_c = minute_totals.adj_idle_c + excluded.adj_idle_c,"
+	" adj_typing_c = minute_totals.adj_typing_c + excluded.adj_typing_c,"
+	" adjustments = minute_totals.adjustments + 1, updated_at = excluded.updated_at";
+static const char SQL_UNFOLD[] =
+	"UPDATE minute_totals SET adj_active_c = adj_active_c - ?, adj_idle_c = adj_idle_c - ?,"
+	" adj_typing_c = adj_typing_c - ?, adjustments = adjustments - 1, updated_at = ?"
+	" WHERE workspace_id = ? AND distribution = ? AND roblox_user_id = ?";
+/* A row that holds neither play nor adjustments is no summary (the user never had one). */
+static const char SQL_DROP_EMPTY[] =
+	"DELETE FROM minute_totals WHERE workspace_id = ? AND distribution = ?"
+	" AND roblox_user_id = ? AND adjustments = 0 AND sessions = 0 AND messages = 0"
+	" AND active_ms = 0 AND idle_ms = 0 AND typing_ms = 0";
 
 #define DIST_COLS "number, started_at, ended_at, automated"
 static const char SQL_DIST_GET[] = "SELECT " DIST_COLS " FROM distributions"
@@ -115,7 +136,6 @@ row_from(const struct rows *rs, size_t i, struct minutes_row *o)
 	o->m.total = rows_int(rs, i, 11);
 	o->username = rows_null(rs, i, 12) ? NULL : rows_text(rs, i, 12);
 	o->staff = rows_int(rs, i, 13) != 0;
-	o->position = rows_int(rs, i, 14);
 }
 
 static void
@@ -127,27 +147,36 @@ rows_to(struct ctx *c, const struct rows *rs, struct minutes_row **out, size_t *
 		row_from(rs, i, &(*out)[i]);
 }
 
-/* The six leading binds of SUMS. */
-#define SUMS_ARGS(ws, dist)                                                                    \
-	V_TEXT((ws)->cm.id), V_INT(dist), V_TEXT((ws)->cm.id), V_INT(dist),                   \
-		V_INT((ws)->min_sync_rank), V_TEXT((ws)->cm.id)
-
 enum err
 minutes_leaderboard(struct ctx *c, const struct workspace *ws, int64_t dist, int64_t offset,
 		    int64_t limit, struct minutes_row **out, size_t *n, int64_t *total)
 {
-	const struct val args[] = { SUMS_ARGS(ws, dist), V_INT(limit), V_INT(offset) };
+	const struct val args[] = { V_INT(ws->min_sync_rank), V_TEXT(ws->cm.id), V_TEXT(ws->cm.id),
+				    V_INT(dist), V_INT(ws->min_sync_rank), V_INT(limit),
+				    V_INT(offset) };
 	struct rows rs;
-	enum err err = store_query(c->store, c->arena, SQL_LEADERBOARD_COUNT, args,
-				   nitems(args) - 2, &rs);
+	enum err err;
 
-	if (err)
-		return err;
-	*total = rows_int(&rs, 0, 0);
+	if (total != NULL) {
+		err = store_query(c->store, c->arena, SQL_LEADERBOARD_COUNT, args + 1, 4, &rs);
+		if (err)
+			return err;
+		*total = rows_int(&rs, 0, 0);
+	}
 	err = store_query(c->store, c->arena, SQL_LEADERBOARD, args, nitems(args), &rs);
 	if (err)
 		return err;
 	rows_to(c, &rs, out, n);
+	/* Positions follow from the order: 1 + staff strictly above, ties sharing one. */
+	for (size_t i = 0; i < *n; i++) {
+		struct minutes_row *row = &(*out)[i];
+		if (i > 0 && row->m.total == (*out)[i - 1].m.total)
+			row->position = (*out)[i - 1].position;
+		else if (i > 0 || offset == 0)
+			row->position = offset + (int64_t)i + 1;
+		else if ((err = minutes_position(c, ws, dist, row->m.total, &row->position)))
+			return err;
+	}
 	return ERR_OK;
 }
 
@@ -156,11 +185,11 @@ minutes_list(struct ctx *c, const struct workspace *ws, int64_t dist, const char
 	     int64_t offset, int64_t limit, struct minutes_row **out, size_t *n, int64_t *total)
 {
 	const char *like = search ? user_like_pattern(c->arena, search) : NULL;
-	const struct val args[] = { SUMS_ARGS(ws, dist), V_TEXT(search), V_TEXT(search),
-				    V_TEXT(like),	 V_INT(limit),	 V_INT(offset) };
+	const struct val args[] = { V_INT(ws->min_sync_rank), V_TEXT(ws->cm.id), V_TEXT(ws->cm.id),
+				    V_INT(dist), V_TEXT(search), V_TEXT(search), V_TEXT(like),
+				    V_INT(limit), V_INT(offset) };
 	struct rows rs;
-	enum err err = store_query(c->store, c->arena, SQL_LIST_COUNT, args, nitems(args) - 2,
-				   &rs);
+	enum err err = store_query(c->store, c->arena, SQL_LIST_COUNT, args + 1, 6, &rs);
 
 	if (err)
 		return err;
@@ -176,7 +205,8 @@ enum err
 minutes_get(struct ctx *c, const struct workspace *ws, int64_t dist, const char *user_id,
 	    struct minutes_row *out, bool *found)
 {
-	const struct val args[] = { SUMS_ARGS(ws, dist), V_TEXT(user_id) };
+	const struct val args[] = { V_INT(ws->min_sync_rank), V_TEXT(ws->cm.id), V_TEXT(ws->cm.id),
+				    V_INT(dist), V_TEXT(user_id) };
 	struct rows rs;
 	enum err err = store_query(c->store, c->arena, SQL_GET, args, nitems(args), &rs);
 
@@ -193,7 +223,8 @@ enum err
 minutes_position(struct ctx *c, const struct workspace *ws, int64_t dist, int64_t total,
 		 int64_t *position)
 {
-	const struct val args[] = { SUMS_ARGS(ws, dist), V_INT(total) };
+	const struct val args[] = { V_TEXT(ws->cm.id), V_TEXT(ws->cm.id), V_INT(dist),
+				    V_INT(ws->min_sync_rank), V_INT(total) };
 	struct rows rs;
 	enum err err = store_query(c->store, c->arena, SQL_POSITION, args, nitems(args), &rs);
 
@@ -365,6 +396,33 @@ adj_snap(struct arena *a, const struct minutes_adjustment *m)
 	return snap_end(&s);
 }
 
+/* Adds (sign 1) or takes out (sign -1) an adjustment from its user's summary row. */
+static enum err
+fold(struct ctx *c, const struct workspace *ws, const struct minutes_adjustment *a, int sign)
+{
+	int64_t part[3] = { 0, 0, 0 };
+	enum err err;
+
+	for (size_t k = 0; k < nitems(KINDS); k++)
+		if (strcmp(a->kind, KINDS[k]) == 0)
+			part[k] = a->centiminutes;
+	if (sign > 0) {
+		const struct val add[] = { V_TEXT(ws->cm.id), V_INT(a->distribution),
+					   V_TEXT(a->roblox_user_id), V_INT(part[0]),
+					   V_INT(part[1]), V_INT(part[2]),
+					   V_INT(c->now), V_INT(c->now) };
+		return store_exec(c->store, SQL_FOLD, add, nitems(add), NULL);
+	}
+	const struct val sub[] = { V_INT(part[0]),	    V_INT(part[1]),
+				   V_INT(part[2]),	    V_INT(c->now),
+				   V_TEXT(ws->cm.id),	    V_INT(a->distribution),
+				   V_TEXT(a->roblox_user_id) };
+	const struct val key[] = { V_TEXT(ws->cm.id), V_INT(a->distribution),
+				   V_TEXT(a->roblox_user_id) };
+	err = store_exec(c->store, SQL_UNFOLD, sub, nitems(sub), NULL);
+	return err ? err : store_exec(c->store, SQL_DROP_EMPTY, key, nitems(key), NULL);
+}
+
 enum err
 adjustment_create(struct ctx *c, const struct workspace *ws, const struct minutes_adjustment *in,
 		  struct minutes_adjustment *out)
@@ -384,6 +442,8 @@ adjustment_create(struct ctx *c, const struct workspace *ws, const struct minute
 		V_TEXT(out->reason),	     V_INT(out->created_at), V_TEXT(out->created_by),
 	};
 	err = store_exec(c->store, SQL_ADJ_INSERT, args, nitems(args), NULL);
+	if (!err)
+		err = fold(c, ws, out, 1);
 	if (err)
 		return err;
 	return audit_write(c, "workspace.minutes.adjust", "minutesAdjustment", out->id, ws->cm.id,
@@ -405,6 +465,8 @@ adjustment_delete(struct ctx *c, const struct workspace *ws, const char *id,
 				"adjustment", (const char *)NULL);
 	adj_from(&rs, 0, out);
 	err = store_exec(c->store, SQL_ADJ_DELETE, args, nitems(args), NULL);
+	if (!err)
+		err = fold(c, ws, out, -1);
 	if (err)
 		return err;
 	return audit_write(c, "workspace.minutes.unadjust", "minutesAdjustment", id, ws->cm.id,

@@ -100,7 +100,8 @@ enum err distribution_rollover_due(struct ctx *c);
 
 /*
  * Staff summaries of distribution `dist` by total desc, then numeric user id asc; *total
- * counts them before paging. Positions use the strictly-greater rule.
+ * counts them before paging (total NULL: not counted, which saves a scan of every staff
+ * summary). Positions use the strictly-greater rule.
  */
 enum err minutes_leaderboard(struct ctx *c, const struct workspace *ws, int64_t dist,
 			     int64_t offset, int64_t limit, struct minutes_row **out, size_t *n,

@@ -162,6 +162,21 @@ test('T13: adjustment validation; nothing stored on a refusal', async () => {
   assert.deepEqual(audit, [{ action: 'workspace.minutes.adjust', n: 10 }, { action: 'workspace.minutes.unadjust', n: 5 }]);
 });
 
+test('a summary follows its adjustments: created by the first, removed with the last', async () => {
+  const uid = '777';
+  assert.equal(ok(await userMin(L.Alpha, uid)).summary, null);
+  const a1 = await adjust(A, uid, 2.5, 'active');
+  const a2 = await adjust(A, uid, -1.25, 'idle');
+  let s = ok(await userMin(L.Alpha, uid)).summary;
+  assert.deepEqual([s.minutes.active, s.minutes.inactive, s.minutes.manual, s.minutes.total], [2.5, 0, 1.25, 1.25]);
+  ok(await mgmt(A, 'DELETE', `/minutes/adjustments/${a1.id}`));
+  s = ok(await userMin(L.Alpha, uid)).summary;
+  assert.deepEqual([s.minutes.active, s.minutes.manual, s.minutes.total], [0, -1.25, 0], 'the other adjustment still counts');
+  ok(await mgmt(A, 'DELETE', `/minutes/adjustments/${a2.id}`));
+  assert.equal(ok(await userMin(L.Alpha, uid)).summary, null, 'no adjustment and no play: no summary');
+  assert.equal(sql(srv, `SELECT COUNT(*) AS n FROM minute_totals WHERE workspace_id = '${A.id}' AND roblox_user_id = '${uid}'`)[0].n, 0);
+});
+
 test('53: isolation: B never appears in A, and A cannot touch B', async () => {
   const bAdj = sql(srv, `SELECT id FROM minute_adjustments WHERE workspace_id = '${B.id}'`)[0].id;
   assert.ok(!ids(ok(await board(L.Alpha)).leaderboard).includes('21'));
