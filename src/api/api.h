@@ -31,9 +31,12 @@ extern const struct route_table api_ws_members_routes;
 extern const struct route_table api_ws_keys_routes;
 extern const struct route_table api_readmin_ranking_routes;
 extern const struct route_table api_readmin_activity_routes;
+extern const struct route_table api_readmin_tracker_routes, api_ws_servers_routes;
 extern const struct route_table api_readmin_staff_routes;
 extern const struct route_table api_ws_staff_routes;
 extern const struct route_table api_readmin_minutes_routes, api_ws_minutes_routes;
+extern const struct route_table api_readmin_bans_routes, api_ws_bans_routes;
+extern const struct route_table api_readmin_orders_routes, api_ws_orders_routes;
 
 /* Shared writers for objects several surfaces print (api/writers.c). */
 struct user;

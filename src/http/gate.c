@@ -23,6 +23,7 @@
 #include "http/cookie.h"
 #include "http/resp.h"
 #include "http/router.h"
+#include "model/tracker.h"
 
 static enum err
 gate_fail(struct req *r, enum err err, const char *k1, const char *v1, const char *k2,
@@ -250,10 +251,14 @@ gate_readmin_key(struct req *r)
 {
 	const struct route *rt = r->route;
 	struct ctx *c = &r->ctx;
-	bool ranking = rt->auth & AUTH_RANKING;
+	bool ranking = rt->auth & AUTH_RANKING, server = rt->auth & AUTH_SERVER;
 	const char *name = ranking ? "api-key" : "loader-id";
-	const char *missing = ranking ? "Unauthorized" : "Loader ID header was not provided.";
-	const char *unknown = ranking ? "Unauthorized" : "Workspace not found";
+	const char *missing = ranking ? "Unauthorized"
+			      : server ? "Loader ID was not provided"
+				       : "Loader ID header was not provided.";
+	const char *unknown = ranking ? "Unauthorized"
+			      : server ? "Loader ID was not correct"
+				       : "Workspace not found";
 	const char *v = req_header(r, name);
 	enum err err;
 
@@ -275,6 +280,48 @@ gate_readmin_key(struct req *r)
 	if (err)
 		return err;
 	r->touch_game_key = c->actor.game_key_last_used_at + LIMIT_TOUCH_INTERVAL_MS <= c->now;
+	return ERR_OK;
+}
+
+/*
+ * readmin-compat.md §1.4, §1.5: after JSON syntax, before the rate limit, a running-server
+ * route resolves `gameId` (body or query) within the loader key's workspace; the lookup is
+ * the heartbeat. The server lands in c->actor.server for the handler and the rate limit.
+ */
+static enum err
+gate_readmin_server(struct req *r)
+{
+	struct ctx *c = &r->ctx;
+	struct fail *f = &c->fail;
+	const char *q = req_query(r, "gameId"), *b = NULL, *id;
+	bool in_body = json_has(r->json, "gameId") && !json_is_null(r->json, "gameId");
+	struct running_server *srv = arena_alloc(r->arena, sizeof(*srv));
+	enum tracker_lookup res;
+	enum err err;
+
+	/* An empty value counts as missing; a number or object names no server (unknown). */
+	if (in_body) {
+		b = json_str(r->json, "gameId");
+		in_body = b == NULL || *b != '\0';
+		if (b == NULL)
+			b = "-";
+	}
+	if (q != NULL && *q == '\0')
+		q = NULL;
+	if (q != NULL && in_body && strcmp(q, b) != 0)
+		return fail_readmin(f, ERR_ID_MISMATCH, 400, "Conflicting gameId");
+	id = in_body ? b : q;
+	if (id == NULL)
+		return fail_readmin(f, ERR_UNAUTHENTICATED, 401, "Game ID was not provided");
+	err = tracker_server_resolve(c, c->actor.workspace_id, id, srv, &res);
+	if (err)
+		return err;
+	if (res == TL_MISMATCH)
+		return fail_readmin(f, ERR_UNAUTHENTICATED, 401,
+				    "Internal game ID was not correct - mismatch");
+	if (res == TL_UNKNOWN || (res == TL_ENDED && !(r->route->auth & AUTH_SERVER_ENDED)))
+		return fail_readmin(f, ERR_UNAUTHENTICATED, 401, "Internal game ID was not correct");
+	c->actor.server = srv;
 	return ERR_OK;
 }
 
@@ -416,6 +463,8 @@ gate_run(struct req *r)
 	err = gate_authenticate(r);
 	if (err == ERR_OK && rt->surface == SURF_READMIN)
 		err = gate_readmin_syntax(r);
+	if (err == ERR_OK && (rt->auth & AUTH_SERVER))
+		err = gate_readmin_server(r);
 	if (err == ERR_OK && rt->limit != NULL)
 		err = rt->limit(r);
 	if (err == ERR_OK)

@@ -36,6 +36,9 @@ enum surface { SURF_API, SURF_READMIN, SURF_OPS, SURF_WEB };
 #define AUTH_KEY (1u << 1)    /* prapi_ API key */
 #define AUTH_RANKING (1u << 2) /* ReAdmin ranking key in `api-key` */
 #define AUTH_LOADER (1u << 3)  /* ReAdmin loader key in `loader-id` */
+/* With AUTH_LOADER: a running server's `gameId` too (readmin-compat.md §1.4, model/tracker.h). */
+#define AUTH_SERVER (1u << 4)
+#define AUTH_SERVER_ENDED (1u << 5) /* with AUTH_SERVER: an ended server resolves (endServer) */
 
 enum qtype { Q_INT, Q_TEXT, Q_ID, Q_BOOL, Q_TIME, Q_ENUM };
 

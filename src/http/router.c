@@ -28,9 +28,12 @@ static const struct route_table *const router_tables[] = {
 	&api_ws_keys_routes,
 	&api_readmin_ranking_routes,
 	&api_readmin_activity_routes,
+	&api_readmin_tracker_routes, &api_ws_servers_routes,
 	&api_readmin_staff_routes,
 	&api_ws_staff_routes,
 	&api_readmin_minutes_routes, &api_ws_minutes_routes,
+	&api_readmin_bans_routes, &api_ws_bans_routes,
+	&api_readmin_orders_routes, &api_ws_orders_routes,
 };
 
 /* Filled once by router_init before the server starts; read-only afterwards. */

@@ -16,6 +16,8 @@
 #include "core/xmalloc.h"
 #include "store/store.h"
 
+struct running_server; /* model/tracker.h */
+
 enum actor_type { ACTOR_NONE, ACTOR_USER, ACTOR_SYSTEM, ACTOR_CLI, ACTOR_RANKING_KEY, ACTOR_LOADER_KEY };
 enum auth_mode { AUTHM_NONE, AUTHM_SESSION, AUTHM_KEY };
 
@@ -48,6 +50,8 @@ struct actor {
 	const char *allowed_ranks; /* Roblox role ids separated by spaces */
 	const char *roblox_actor_id; /* a Roblox user a ReAdmin write names as its actor */
 	int64_t game_key_last_used_at;
+	/* Running-server routes (readmin-compat.md §1.4): the server `gameId` named, set by the gate. */
+	const struct running_server *server;
 	/* cookie mode */
 	char session_id[ID_LEN + 1];
 	char csrf[65];

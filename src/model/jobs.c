@@ -13,6 +13,8 @@
 #include "core/log.h"
 #include "model/accounts.h"
 #include "model/minutes.h"
+#include "model/bans.h"
+#include "model/tracker.h"
 
 static const char SQL_LEASE[] =
 	"INSERT INTO job_leases (job, holder, expires_at) VALUES (?, ?, ?)"
@@ -53,6 +55,8 @@ static const struct {
 	{ "session_sweep", 3600 * 1000LL, job_session_sweep },
 	{ "retention_purge", 15 * 60 * 1000LL, job_retention_purge },
 	{ "distribution_rollover", 60 * 1000LL, distribution_rollover_due },
+	{ "ban_expiry", 60 * 1000LL, bans_expire },
+	{ "stale_servers", 60 * 1000LL, tracker_sweep_stale },
 };
 
 void
