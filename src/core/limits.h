@@ -21,6 +21,12 @@
 #define LIMIT_JSON_DEPTH 32
 /* SECURITY.md J11: object members in one body; the largest real body has a few hundred. */
 #define LIMIT_JSON_MEMBERS 10000
+/*
+ * The same on the ReAdmin surface, whose 4 MiB bodies carry up to 20,000 tracker events of a
+ * dozen members each (readmin-compat.md #35, #36); 4 MiB holds at most ~500,000 members of
+ * any kind, and parsing this many costs tens of ms, bounded by the key's rate limit.
+ */
+#define LIMIT_READMIN_JSON_MEMBERS 262144
 /* SECURITY.md §5: items per array unless a field states less. */
 #define LIMIT_JSON_ARRAY 1000
 /* SECURITY.md §5: free text in code points unless a field states another limit. */

@@ -176,7 +176,7 @@ gate_readmin_syntax(struct req *r)
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
 	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
 		return fail_readmin(f, ERR_MEDIA_TYPE, 400, "Invalid content type");
-	switch (json_parse(r->arena, r->body, r->body_len, &r->json)) {
+	switch (json_parse_n(r->arena, r->body, r->body_len, LIMIT_READMIN_JSON_MEMBERS, &r->json)) {
 	case JSON_OK:
 		return ERR_OK;
 	case JSON_NOT_OBJECT:

@@ -30,6 +30,9 @@ enum json_bad {
  * LIMIT_JSON_DEPTH. Returns JSON_OK and *out, or why it failed. Never reads past len.
  */
 enum json_bad json_parse(struct arena *a, const char *s, size_t len, const struct json **out);
+/* The same with another bound on object members in the whole body than LIMIT_JSON_MEMBERS. */
+enum json_bad json_parse_n(struct arena *a, const char *s, size_t len, size_t max_members,
+			   const struct json **out);
 
 enum ftype {
 	FT_STRING,
