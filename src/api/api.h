@@ -37,6 +37,7 @@ extern const struct route_table api_ws_staff_routes;
 extern const struct route_table api_readmin_minutes_routes, api_ws_minutes_routes;
 extern const struct route_table api_readmin_bans_routes, api_ws_bans_routes;
 extern const struct route_table api_readmin_orders_routes, api_ws_orders_routes;
+extern const struct route_table api_readmin_sessions_routes, api_ws_sessions_routes;
 
 /* Shared writers for objects several surfaces print (api/writers.c). */
 struct user;

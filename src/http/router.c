@@ -34,6 +34,7 @@ static const struct route_table *const router_tables[] = {
 	&api_readmin_minutes_routes, &api_ws_minutes_routes,
 	&api_readmin_bans_routes, &api_ws_bans_routes,
 	&api_readmin_orders_routes, &api_ws_orders_routes,
+	&api_readmin_sessions_routes, &api_ws_sessions_routes,
 };
 
 /* Filled once by router_init before the server starts; read-only afterwards. */
