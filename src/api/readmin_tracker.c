@@ -764,17 +764,17 @@ consent(struct req *r)
 
 #define TRACKER_SERVER                                                                         \
 	.surface = SURF_READMIN, .auth = AUTH_LOADER | AUTH_SERVER, .perm = PERM_NONE,          \
-	.writes = true, .limit = server_limit
+	.writes = true, .grouped = true, .limit = server_limit
 
 static const struct route readmin_tracker_routes[] = {
 	{ .method = M_POST, .path = "/activity/createServer", .fn = create_server,
 	  .surface = SURF_READMIN, .auth = AUTH_LOADER, .perm = PERM_NONE, .writes = true,
-	  .limit = readmin_loader_limit, .summary = "Register a running game server (ReAdmin #31)" },
+	  .grouped = true, .limit = readmin_loader_limit, .summary = "Register a running game server (ReAdmin #31)" },
 	{ .method = M_POST, .path = "/activity/getServer", .fn = get_server, TRACKER_SERVER,
 	  .summary = "Heartbeat and workspace (ReAdmin #32)" },
 	{ .method = M_DELETE, .path = "/activity/endServer", .fn = end_server,
 	  .surface = SURF_READMIN, .auth = AUTH_LOADER | AUTH_SERVER | AUTH_SERVER_ENDED,
-	  .perm = PERM_NONE, .writes = true, .limit = server_limit,
+	  .perm = PERM_NONE, .writes = true, .grouped = true, .limit = server_limit,
 	  .summary = "End a running game server (ReAdmin #33)" },
 	{ .method = M_POST, .path = "/activity/playerJoin", .fn = player_join, TRACKER_SERVER,
 	  .summary = "A player joined (ReAdmin #34)" },

@@ -23,6 +23,7 @@
 #include "core/strconv.h"
 #include "core/xmalloc.h"
 #include "http/client.h"
+#include "http/gate.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "model/jobs.h"
@@ -135,6 +136,7 @@ cmd_serve(int argc, char **argv)
 {
 	struct store_opts o = { .sync_full = cfg.sqlite_sync_full, .busy_timeout_ms = 2000 };
 	struct store_pool *pool;
+	struct store_group *group;
 	struct store *s;
 	struct server *srv;
 	struct jobs_thread jt = { 0 };
@@ -166,9 +168,14 @@ cmd_serve(int argc, char **argv)
 			  version, store_schema_latest());
 		return EXIT_RUNTIME;
 	}
-	/* One connection per worker, one for the jobs thread. */
+	/* One connection per worker, one for the jobs thread; the group-commit writer has its own. */
 	if (store_pool_new(config_database(), &o, (unsigned)cfg.threads + 1, &pool) != ERR_OK)
 		return EXIT_RUNTIME;
+	if (store_group_new(config_database(), &o, &group) != ERR_OK) {
+		store_pool_free(pool);
+		return EXIT_RUNTIME;
+	}
+	gate_set_group(group);
 	pwslots_init(cfg.threads);
 	if (pw_dummy_init() != ERR_OK) {
 		store_pool_free(pool);
@@ -197,6 +204,8 @@ cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("server.draining", "signal %d: draining for up to %d s", sig, LIMIT_DRAIN_SECONDS);
 	server_drain_and_stop(srv, LIMIT_DRAIN_SECONDS);
+	gate_set_group(NULL);
+	store_group_free(group); /* after the workers: nothing queues on it any more */
 	atomic_store(&jt.stop, true);
 	pthread_join(jobs, NULL);
 	store_pool_free(pool);

@@ -426,6 +426,21 @@ req_tx_rollback(struct req *r)
 	store_rollback(r->ctx.store);
 }
 
+static enum err
+touch_statements(struct req *r)
+{
+	struct ctx *c = &r->ctx;
+	enum err err = ERR_OK;
+
+	if (r->touch_session)
+		err = session_touch(c);
+	if (!err && r->touch_key)
+		err = apikey_touch(c);
+	if (!err && r->touch_game_key)
+		err = gamekey_touch(c);
+	return err;
+}
+
 /* Bookkeeping after COMMIT in its own short write; a failure never fails the request. */
 static void
 gate_touch(struct req *r)
@@ -436,33 +451,32 @@ gate_touch(struct req *r)
 		return;
 	if (store_begin(c->store, true) != ERR_OK)
 		return;
-	if ((r->touch_session && session_touch(c) != ERR_OK) ||
-	    (r->touch_key && apikey_touch(c) != ERR_OK) ||
-	    (r->touch_game_key && gamekey_touch(c) != ERR_OK) || store_commit(c->store) != ERR_OK)
+	if (touch_statements(r) != ERR_OK || store_commit(c->store) != ERR_OK)
 		store_rollback(c->store);
 }
 
+/* A ReAdmin body parsed before its turn in the check order (grouped routes). */
+struct parsed {
+	enum err err;
+	struct fail fail;
+};
+
+/*
+ * Steps 4-10 of the check order, with c->store in the request's transaction. pre, when not
+ * NULL, is the body's syntax check already done: its answer still comes after the key's.
+ */
 static enum err
-gate_run(struct req *r)
+gate_checks(struct req *r, const struct parsed *pre)
 {
 	const struct route *rt = r->route;
-	struct ctx *c = &r->ctx;
-	enum err err;
+	enum err err = gate_authenticate(r);
 
-	/* Step 3: a credential in the URL is refused before anything reads it. */
-	if (credential_in_query(r)) {
-		metrics_reject(REJ_CREDENTIAL_IN_QUERY);
-		return ERR_CREDENTIAL_IN_QUERY;
+	if (err == ERR_OK && rt->surface == SURF_READMIN) {
+		if (pre == NULL)
+			err = gate_readmin_syntax(r);
+		else if ((err = pre->err) != ERR_OK)
+			r->ctx.fail = pre->fail;
 	}
-	if (!rt->notx) {
-		c->store = store_pool_get(r->pool);
-		err = store_begin(c->store, rt->writes && !rt->outbound);
-		if (err)
-			return err;
-	}
-	err = gate_authenticate(r);
-	if (err == ERR_OK && rt->surface == SURF_READMIN)
-		err = gate_readmin_syntax(r);
 	if (err == ERR_OK && (rt->auth & AUTH_SERVER))
 		err = gate_readmin_server(r);
 	if (err == ERR_OK && rt->limit != NULL)
@@ -471,6 +485,109 @@ gate_run(struct req *r)
 		err = gate_query(r);
 	if (err == ERR_OK)
 		err = rt->surface == SURF_READMIN ? gate_readmin_fields(r) : gate_body(r);
+	return err;
+}
+
+/* The handler. *last marks the headers that were there before it, for drop_headers. */
+static enum err
+gate_call(struct req *r, struct hdr **last)
+{
+	enum err err;
+
+	*last = r->headers;
+	while (*last && (*last)->next)
+		*last = (*last)->next;
+	resp_begin(r);
+	err = r->route->fn(r);
+	if (err == ERR_OK && r->out.overflow)
+		err = ERR_INTERNAL;
+	return err;
+}
+
+/* Headers a failing handler added (a new session cookie) must not leave with the error. */
+static void
+drop_headers(struct req *r, struct hdr *last)
+{
+	if (last != NULL)
+		last->next = NULL;
+	else
+		r->headers = NULL;
+}
+
+/* Set once by `roster serve` before the listener starts; NULL runs grouped routes alone. */
+static struct store_group *gate_group;
+
+void
+gate_set_group(struct store_group *g)
+{
+	gate_group = g;
+}
+
+struct grouped {
+	struct req *r;
+	struct hdr *last;
+	bool called;
+	struct parsed body;
+};
+
+/*
+ * A `grouped` route on the group-commit writer (store.h): checks, handler and bookkeeping
+ * in the job's savepoint of the shared transaction, so a refusal undoes its own writes (a
+ * heartbeat included) and a success is answered only after the shared COMMIT.
+ */
+static enum err
+gate_grouped_job(struct store *s, void *arg)
+{
+	struct grouped *g = arg;
+	struct req *r = g->r;
+	enum err err;
+
+	r->ctx.store = s;
+	err = gate_checks(r, r->route->surface == SURF_READMIN ? &g->body : NULL);
+	if (err == ERR_OK) {
+		g->called = true;
+		err = gate_call(r, &g->last);
+	}
+	/* Bookkeeping never fails the request; SQLite undoes a failed statement alone. */
+	if (err == ERR_OK)
+		(void)touch_statements(r);
+	r->ctx.store = NULL;
+	return err;
+}
+
+static enum err
+gate_run(struct req *r)
+{
+	const struct route *rt = r->route;
+	struct ctx *c = &r->ctx;
+	struct hdr *last;
+	enum err err;
+
+	/* Step 3: a credential in the URL is refused before anything reads it. */
+	if (credential_in_query(r)) {
+		metrics_reject(REJ_CREDENTIAL_IN_QUERY);
+		return ERR_CREDENTIAL_IN_QUERY;
+	}
+	if (rt->grouped && gate_group != NULL) {
+		struct grouped g = { .r = r };
+		/* Parsing (up to 4 MiB) runs here, not on the writer every grouped write waits on. */
+		if (rt->surface == SURF_READMIN) {
+			g.body.err = gate_readmin_syntax(r);
+			g.body.fail = r->ctx.fail;
+			r->ctx.fail = (struct fail){ 0 };
+		}
+		err = store_group_run(gate_group, gate_grouped_job, &g);
+		if (err && g.called)
+			drop_headers(r, g.last);
+		return err;
+	}
+	if (!rt->notx) {
+		c->store = store_pool_get(r->pool);
+		err = store_begin(c->store, rt->writes && !rt->outbound);
+		if (err)
+			return err;
+	}
+	err = gate_checks(r, NULL);
 	if (err)
 		return err;
 	/* Outbound routes do their slow step with no transaction open (STYLE.md §1). */
@@ -479,26 +596,15 @@ gate_run(struct req *r)
 		if (err)
 			return err;
 	}
-	/* Headers a failing handler added (a new session cookie) must not leave with the error. */
-	struct hdr *last = r->headers;
-	while (last && last->next)
-		last = last->next;
-	resp_begin(r);
-	err = rt->fn(r);
-	if (err == ERR_OK && r->out.overflow)
-		err = ERR_INTERNAL;
+	err = gate_call(r, &last);
 	if (c->store != NULL && store_in_tx(c->store)) {
 		if (err == ERR_OK)
 			err = store_commit(c->store);
 		else
 			store_rollback(c->store);
 	}
-	if (err) {
-		if (last != NULL)
-			last->next = NULL;
-		else
-			r->headers = NULL;
-	}
+	if (err)
+		drop_headers(r, last);
 	return err;
 }
 

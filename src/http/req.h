@@ -70,6 +70,9 @@ struct route {
 	bool outbound;         /* slow step (hashing, Roblox) outside any transaction */
 	bool pw_change_ok;     /* usable while passwordChangeRequired */
 	bool notx;             /* touches no storage (healthz, metrics) */
+	/* writes: many small writes a second (the activity tracker), run in the shared
+	 * group-commit transaction and answered after its COMMIT (store.h) */
+	bool grouped;
 	handler_fn limit;      /* endpoint rate limit, step 9 of the check order; may be NULL */
 	const char *readmin_extra; /* ReAdmin errors repeat `reason` under this key, or NULL */
 	const char *summary;   /* OpenAPI */
