@@ -2,7 +2,8 @@
 #   bench_tools           installs wrk and nginx when missing
 #   bench_roster DIR      builds the release variant, migrates DIR/data and creates the owner;
 #                         sets BIN
-#   bench_serve DIR PORT  starts Roster on DIR/data; sets RPID
+#   bench_serve DIR PORT [ARGS]
+#                         starts Roster on DIR/data with extra serve ARGS; sets RPID
 #   bench_nginx DIR PORT FILE
 #                         serves FILE (copied under DIR/www) with nginx; sets NPID
 #   bench_ratio A B       prints A/B with two decimals
@@ -22,7 +23,9 @@ bench_roster() {
 }
 
 bench_serve() {
-	"$BIN" serve --data-dir "$1/data" --listen "127.0.0.1:$2" 2>"$1/roster.log" &
+	_dir=$1 _port=$2
+	shift 2
+	"$BIN" serve --data-dir "$_dir/data" --listen "127.0.0.1:$_port" "$@" 2>"$_dir/roster.log" &
 	RPID=$!
 	sleep 1
 }

@@ -34,6 +34,7 @@ struct server {
 	int64_t *lat;  /* sendData latencies, ns */
 	size_t n_lat, cap_lat;
 	int64_t events, bad;
+	int64_t data_events; /* carried by accepted sendData batches */
 	char *buf; /* request scratch */
 	size_t cap;
 };
@@ -167,7 +168,16 @@ server_main(void *arg)
 		s->bad += call(s, "POST", "/activity/playerJoin", s->buf, NULL, 0) != 200;
 		s->events++;
 	}
-	int64_t end = now_ns() + (int64_t)seconds * 1000000000, next = now_ns();
+	/* Game servers are not in step: each starts its cycle at its own point of the interval,
+	 * so batches arrive spread out as they do from real servers, not all at one instant. */
+	int64_t end = now_ns() + (int64_t)seconds * 1000000000;
+	int64_t next = now_ns() + (int64_t)interval_ms * 1000000 * (s->id % 100) / 100;
+	{
+		int64_t wait = next - now_ns();
+		struct timespec ts = { wait / 1000000000, wait % 1000000000 };
+		if (wait > 0)
+			nanosleep(&ts, NULL);
+	}
 	for (int round = 0; now_ns() < end; round++) {
 		len = 0;
 		put(s, &len, "{\"gameId\":\"%s\",\"events\":[", s->rg);
@@ -193,6 +203,7 @@ server_main(void *arg)
 				fprintf(stderr, "sendData %d: %s\n", st, out);
 		} else {
 			s->events += n_players;
+			s->data_events += n_players;
 		}
 		if (s->n_lat == s->cap_lat) {
 			s->cap_lat = s->cap_lat ? s->cap_lat * 2 : 1024;
@@ -253,11 +264,12 @@ main(int argc, char **argv)
 		sv[i].id = i + 1;
 		pthread_create(&th[i], NULL, server_main, &sv[i]);
 	}
-	int64_t events = 0, bad = 0;
+	int64_t events = 0, bad = 0, data_events = 0;
 	size_t n = 0;
 	for (int i = 0; i < n_servers; i++) {
 		pthread_join(th[i], NULL);
 		events += sv[i].events;
+		data_events += sv[i].data_events;
 		bad += sv[i].bad;
 		n += sv[i].n_lat;
 	}
@@ -272,6 +284,7 @@ main(int argc, char **argv)
 	       interval_ms);
 	printf("events=%lld wall=%.1fs events/s=%.0f sendData=%zu non200=%lld\n",
 	       (long long)events, wall, (double)events / wall, n, (long long)bad);
+	printf("sendData phase: %.0f events/s\n", (double)data_events / seconds);
 	if (n > 0)
 		printf("sendData latency p50=%.2fms p99=%.2fms max=%.2fms\n",
 		       (double)all[n / 2] / 1e6, (double)all[n * 99 / 100] / 1e6,

@@ -528,7 +528,25 @@ struct grouped {
 	struct hdr *last;
 	bool called;
 	struct parsed body;
+	/* gate_submit: how the request is woken after the COMMIT, and its result */
+	void (*wake)(void *arg);
+	void *wake_arg;
+	enum err err;
 };
+
+/* Parsing (up to 4 MiB) runs on the request's thread, not on the writer all grouped writes
+ * wait on; its answer keeps its place in the check order (gate_checks). */
+static void
+grouped_parse(struct grouped *g)
+{
+	struct req *r = g->r;
+
+	if (r->route->surface != SURF_READMIN)
+		return;
+	g->body.err = gate_readmin_syntax(r);
+	g->body.fail = r->ctx.fail;
+	r->ctx.fail = (struct fail){ 0 };
+}
 
 /*
  * A `grouped` route on the group-commit writer (store.h): checks, handler and bookkeeping
@@ -570,12 +588,7 @@ gate_run(struct req *r)
 	}
 	if (rt->grouped && gate_group != NULL) {
 		struct grouped g = { .r = r };
-		/* Parsing (up to 4 MiB) runs here, not on the writer every grouped write waits on. */
-		if (rt->surface == SURF_READMIN) {
-			g.body.err = gate_readmin_syntax(r);
-			g.body.fail = r->ctx.fail;
-			r->ctx.fail = (struct fail){ 0 };
-		}
+		grouped_parse(&g);
 		err = store_group_run(gate_group, gate_grouped_job, &g);
 		if (err && g.called)
 			drop_headers(r, g.last);
@@ -608,11 +621,11 @@ gate_run(struct req *r)
 	return err;
 }
 
-void
-gate_handle(struct req *r, struct store_pool *pool)
+/* Routing: false when the answer (404, 405) is already written. */
+static bool
+gate_route(struct req *r, struct store_pool *pool)
 {
 	char allow[64];
-	enum err err;
 
 	r->pool = pool;
 	r->ctx.arena = r->arena;
@@ -622,20 +635,26 @@ gate_handle(struct req *r, struct store_pool *pool)
 	switch (router_match(r, allow, sizeof(allow))) {
 	case ROUTER_NOT_FOUND:
 		gate_reject(r, ERR_NOT_FOUND, NULL);
-		return;
+		return false;
 	case ROUTER_METHOD:
 		gate_reject(r, ERR_METHOD_NOT_ALLOWED, NULL);
 		req_header_add(r, "Allow", allow);
-		return;
+		return false;
 	case ROUTER_OK:
 		break;
 	}
-	err = gate_run(r);
+	return true;
+}
+
+/* The answer, once the handler's writes are committed or undone. */
+static void
+gate_finish(struct req *r, enum err err)
+{
 	if (r->ctx.store != NULL) {
 		store_rollback(r->ctx.store);
 		if (err == ERR_OK)
 			gate_touch(r);
-		store_pool_put(pool, r->ctx.store);
+		store_pool_put(r->pool, r->ctx.store);
 		r->ctx.store = NULL;
 	}
 	resp_security_headers(r, r->route->surface);
@@ -652,6 +671,54 @@ gate_handle(struct req *r, struct store_pool *pool)
 		       (const char *const[]){ "requestId", r->request_id, "route", r->route->path,
 					      NULL });
 	resp_error(r, err, r->ctx.fail.err == err ? &r->ctx.fail : NULL);
+}
+
+void
+gate_handle(struct req *r, struct store_pool *pool)
+{
+	if (gate_route(r, pool))
+		gate_finish(r, gate_run(r));
+}
+
+static void
+gate_grouped_done(void *arg, enum err err)
+{
+	struct grouped *g = arg;
+
+	g->err = err;
+	g->wake(g->wake_arg);
+}
+
+bool
+gate_submit(struct req *r, struct store_pool *pool, void (*park)(void *arg),
+	    void (*wake)(void *arg), void *wake_arg)
+{
+	struct grouped *g;
+
+	if (!gate_route(r, pool))
+		return false;
+	if (!r->route->grouped || gate_group == NULL || credential_in_query(r)) {
+		gate_finish(r, gate_run(r)); /* gate_run answers the credential in the URL */
+		return false;
+	}
+	g = arena_alloc(r->arena, sizeof(*g));
+	*g = (struct grouped){ .r = r, .wake = wake, .wake_arg = wake_arg };
+	grouped_parse(g);
+	r->pending = g;
+	park(wake_arg);
+	store_group_submit(gate_group, gate_grouped_job, g, gate_grouped_done);
+	return true;
+}
+
+void
+gate_resume(struct req *r)
+{
+	struct grouped *g = r->pending;
+
+	r->pending = NULL;
+	if (g->err && g->called)
+		drop_headers(r, g->last);
+	gate_finish(r, g->err);
 }
 
 void

@@ -18,6 +18,17 @@ void gate_handle(struct req *r, struct store_pool *pool);
  */
 void gate_set_group(struct store_group *g);
 
+/*
+ * gate_handle for a server that can park a request: a `grouped` route calls park(arg),
+ * is handed to the group-commit writer and true is returned; wake(arg) is then called from
+ * the writer thread once its COMMIT is done, and the caller finishes the request with
+ * gate_resume on its own thread. Any other request is handled at once (false), as by
+ * gate_handle.
+ */
+bool gate_submit(struct req *r, struct store_pool *pool, void (*park)(void *arg),
+		 void (*wake)(void *arg), void *arg);
+void gate_resume(struct req *r);
+
 /* Renders an error for a request that never reached the gate (framing, 413). */
 void gate_reject(struct req *r, enum err err, const char *details_json);
 

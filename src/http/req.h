@@ -126,6 +126,7 @@ struct req {
 	bool touch_key;
 	bool touch_game_key;
 	int64_t start_ns;
+	void *pending; /* gate-private: a grouped request parked until its COMMIT */
 };
 
 /* Request headers: first value, case-insensitive name; NULL when absent. */

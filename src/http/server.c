@@ -46,7 +46,9 @@ static atomic_int server_inflight;
 struct conn_state {
 	struct req r;
 	const char *raw_target;
+	struct MHD_Connection *conn;
 	bool started;
+	bool parked;    /* suspended while the group-commit writer runs it */
 	bool rejected;  /* an answer was queued before the body was read */
 	bool has_body;
 	size_t limit;
@@ -373,6 +375,23 @@ body_limit_for(const char *path)
 	return strncmp(path, "/api/", 5) == 0 ? cfg.body_limit : cfg.readmin_body_limit;
 }
 
+/* Suspended before the request is queued, so that its wake-up can never come first. */
+static void
+park(void *arg)
+{
+	struct conn_state *cs = arg;
+
+	cs->parked = true;
+	MHD_suspend_connection(cs->conn);
+}
+
+/* On the writer thread: MHD calls on_request again on the connection's own worker. */
+static void
+wake(void *arg)
+{
+	MHD_resume_connection(((struct conn_state *)arg)->conn);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -427,9 +446,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	}
 	if (cs->rejected)
 		return MHD_YES;
+	if (cs->parked) { /* woken: its COMMIT is done */
+		cs->parked = false;
+		gate_resume(r);
+		return send_req(conn, r);
+	}
 	r->body = cs->has_body ? cs->body.p : NULL;
 	r->body_len = cs->has_body ? cs->body.len : 0;
-	gate_handle(r, srv->pool);
+	/* A grouped write parks: no worker thread waits while the writer batches it. */
+	cs->conn = conn;
+	if (gate_submit(r, srv->pool, park, wake, cs))
+		return MHD_YES;
 	return send_req(conn, r);
 }
 
@@ -563,7 +590,7 @@ server_start(struct store_pool *pool)
 	struct rlimit rl;
 	bool v6;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
 	if (!parse_listen(cfg.listen, &ss, &v6)) {
 		log_error("server.start", "invalid --listen '%s'", cfg.listen);

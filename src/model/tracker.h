@@ -171,12 +171,14 @@ struct play_session {
 	const char *removal_method;
 	int64_t active_ms, idle_ms, typing_ms, messages;
 	bool credited;
+	bool active;      /* the last state is not idle */
+	int64_t state_at; /* when that state began (0: the join) */
 };
 
 #define TRACKER_SESSION_COLS                                                                    \
 	"id, workspace_id, server_id, roblox_user_id, user_key, distribution, staff,"          \
 	" join_received_at, started_at, last_event_at, ended_at, ended_received_at,"           \
-	" removal_method, active_ms, idle_ms, typing_ms, messages, credited"
+	" removal_method, active_ms, idle_ms, typing_ms, messages, credited, active, state_at"
 void tracker_session_from_row(const struct rows *rs, size_t i, struct play_session *s);
 /* Stores events for s (clamped, deduplicated); updates last_event_at and `active`. */
 enum err tracker_session_add_events(struct ctx *c, struct play_session *s,

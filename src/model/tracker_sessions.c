@@ -14,13 +14,8 @@ static const char SQL_SESS_OPEN_ON_SERVER[] = "SELECT " TRACKER_SESSION_COLS " F
 static const char SQL_EV_INSERT[] =
 	"INSERT INTO play_events (session_id, dedup_key, workspace_id, type, at, received_at, ord)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, dedup_key) DO NOTHING";
-/* The state in force now: `active` = last state != idle (§3.7 #36). */
-static const char SQL_EV_LAST_STATE[] =
-	"SELECT type FROM play_events WHERE session_id = ? AND workspace_id = ?"
-	" AND type IN ('join', 'active', 'idle', 'typing')"
-	" ORDER BY at DESC, received_at DESC, ord DESC LIMIT 1";
-static const char SQL_SESS_TOUCH[] = "UPDATE play_sessions SET last_event_at = ?, active = ?"
-				     " WHERE workspace_id = ? AND id = ?";
+static const char SQL_SESS_TOUCH[] = "UPDATE play_sessions SET last_event_at = ?, active = ?,"
+				     " state_at = ? WHERE workspace_id = ? AND id = ?";
 static const char SQL_SESS_END[] = "UPDATE play_sessions SET ended_at = ?, ended_received_at = ?,"
 				   " removal_method = ?"
 				   " WHERE workspace_id = ? AND id = ? AND ended_at IS NULL";
@@ -82,6 +77,8 @@ tracker_session_from_row(const struct rows *rs, size_t i, struct play_session *s
 	s->typing_ms = rows_int(rs, i, 15);
 	s->messages = rows_int(rs, i, 16);
 	s->credited = rows_int(rs, i, 17) != 0;
+	s->active = rows_int(rs, i, 18) != 0;
+	s->state_at = rows_int(rs, i, 19);
 }
 
 /* A client id is the dedup key when sent; else (type, ms as sent) (§3.7 #36). */
@@ -119,21 +116,26 @@ tracker_session_add_events(struct ctx *c, struct play_session *s, const struct t
 		err = store_exec(c->store, SQL_EV_INSERT, args, nitems(args), &added);
 		if (err)
 			return err;
-		if (added > 0) {
-			touched = true;
-			if (at > last)
-				last = at;
+		if (added == 0)
+			continue;
+		touched = true;
+		if (at > last)
+			last = at;
+		/*
+		 * The state in force is the latest state event by (time, arrival): one stored
+		 * earlier with the same time arrived before this one, so `>=` lets the newer win
+		 * without reading the session's events back (§3.7 #36: active = last state != idle).
+		 */
+		bool state = ev[i].type == PT_ACTIVE || ev[i].type == PT_IDLE || ev[i].type == PT_TYPING;
+		if (state && at >= s->state_at) {
+			s->state_at = at;
+			s->active = ev[i].type != PT_IDLE;
 		}
 	}
 	if (!touched)
 		return ERR_OK;
-	const struct val q[] = { V_TEXT(s->id), V_TEXT(s->workspace_id) };
-	struct rows rs;
-	err = store_query(c->store, c->arena, SQL_EV_LAST_STATE, q, nitems(q), &rs);
-	if (err)
-		return err;
-	bool active = rs.n == 0 || strcmp(rows_text(&rs, 0, 0), "idle") != 0;
-	const struct val u[] = { V_INT(last), V_INT(active), V_TEXT(s->workspace_id), V_TEXT(s->id) };
+	const struct val u[] = { V_INT(last), V_INT(s->active), V_INT(s->state_at),
+				 V_TEXT(s->workspace_id), V_TEXT(s->id) };
 	s->last_event_at = last;
 	return store_exec(c->store, SQL_SESS_TOUCH, u, nitems(u), NULL);
 }

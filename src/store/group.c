@@ -5,7 +5,8 @@
  * meanwhile, and commits them all with one COMMIT, so one fsync covers the batch. Each job
  * is woken only after that COMMIT: an acknowledged write is a durable write. While the
  * writer pays for one fsync the next batch gathers, so the batch grows with the load and a
- * lone request waits for nothing but its own commit.
+ * lone request waits for nothing but its own commit. A submitted job does not even hold its
+ * request thread: its callback wakes the request once the COMMIT is done.
  */
 #include "store/store.h"
 
@@ -23,6 +24,7 @@
 struct group_job {
 	store_group_fn fn;
 	void *arg;
+	store_group_done_fn on_done; /* submitted: called after the commit, then freed here */
 	enum err err;
 	bool done;
 	struct group_job *next;
@@ -66,15 +68,27 @@ take(struct store_group *g, size_t room, size_t *n)
 static void
 finish(struct store_group *g, struct group_job *list, enum err override)
 {
+	struct group_job *submitted = NULL;
+
 	pthread_mutex_lock(&g->mu);
 	for (struct group_job *j = list, *next; j != NULL; j = next) {
 		next = j->next;
 		if (override != ERR_OK && j->err == ERR_OK)
 			j->err = override;
-		j->done = true;
+		if (j->on_done != NULL) {
+			j->next = submitted;
+			submitted = j;
+		} else {
+			j->done = true; /* its waiter may return at once: j is not touched again */
+		}
 	}
 	pthread_cond_broadcast(&g->done);
 	pthread_mutex_unlock(&g->mu);
+	for (struct group_job *j = submitted, *next; j != NULL; j = next) {
+		next = j->next;
+		j->on_done(j->arg, j->err);
+		free(j);
+	}
 }
 
 /*
@@ -223,19 +237,38 @@ store_group_free(struct store_group *g)
 	free(g);
 }
 
+static void
+enqueue(struct store_group *g, struct group_job *j)
+{
+	*g->tail = j;
+	g->tail = &j->next;
+	pthread_cond_signal(&g->work);
+}
+
 enum err
 store_group_run(struct store_group *g, store_group_fn fn, void *arg)
 {
 	struct group_job j = { .fn = fn, .arg = arg };
 
 	pthread_mutex_lock(&g->mu);
-	*g->tail = &j;
-	g->tail = &j.next;
-	pthread_cond_signal(&g->work);
+	enqueue(g, &j);
 	while (!j.done)
 		pthread_cond_wait(&g->done, &g->mu);
 	pthread_mutex_unlock(&g->mu);
 	return j.err;
+}
+
+void
+store_group_submit(struct store_group *g, store_group_fn fn, void *arg, store_group_done_fn done)
+{
+	struct group_job *j = xcalloc(1, sizeof(*j));
+
+	j->fn = fn;
+	j->arg = arg;
+	j->on_done = done;
+	pthread_mutex_lock(&g->mu);
+	enqueue(g, j);
+	pthread_mutex_unlock(&g->mu);
 }
 
 void

@@ -145,6 +145,14 @@ enum err store_group_new(const char *url, const struct store_opts *o, struct sto
 /* Runs what is still queued, then stops the writer and closes its connection. */
 void store_group_free(struct store_group *g);
 enum err store_group_run(struct store_group *g, store_group_fn fn, void *arg);
+/*
+ * The same without waiting: done(arg, result) is called on the writer thread once the
+ * COMMIT holding fn's writes is done (or failed). done must be quick and must not queue
+ * more work on g.
+ */
+typedef void (*store_group_done_fn)(void *arg, enum err err);
+void store_group_submit(struct store_group *g, store_group_fn fn, void *arg,
+			store_group_done_fn done);
 /* Transactions committed and the successful jobs they held, since start. */
 void store_group_stats(struct store_group *g, int64_t *commits, int64_t *jobs);
 

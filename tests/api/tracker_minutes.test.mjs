@@ -3,7 +3,7 @@
 // §6 checklist 104-106, 109, 117) and what the ReAdmin minutes routes then answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ok, reason, ev, STAFF, SENIOR } from './lib/tracker.mjs';
+import { setup, ok, reason, ev, STAFF, SENIOR, MEMBER } from './lib/tracker.mjs';
 
 let t;
 before(async () => { t = await setup(); });
@@ -150,4 +150,17 @@ test('3 000 events in one sendData are all stored, deduplicated on replay', asyn
   ok(await t.send(t.L.A, a.runningGameId, events));
   ok(await t.leave(t.L.A, a.runningGameId, '13'));
   assert.equal(t.session(j.sessionId).messages, 3000);
+});
+
+test('the state in force is the latest by event time, not by arrival (a non-staff player, credited nothing)', async () => {
+  const a = await t.createServer(t.L.A, 'm-late');
+  const base = t.now();
+  const j = ok(await t.join(t.L.A, a.runningGameId, MEMBER, { datetime: base }));
+  t.clk.advance(120000);
+  ok(await t.send(t.L.A, a.runningGameId, [ev('typing', base, 100, { user: MEMBER })]));
+  ok(await t.send(t.L.A, a.runningGameId, [ev('idle', base, 50, { user: MEMBER })]));
+  assert.equal(t.session(j.sessionId).active, 1, 'an idle stamped before the typing in force changes nothing');
+  ok(await t.send(t.L.A, a.runningGameId, [ev('active', base, 101, { user: MEMBER }), ev('idle', base, 101, { user: MEMBER })]));
+  assert.equal(t.session(j.sessionId).active, 0, 'at equal times the later arrival wins');
+  ok(await t.leave(t.L.A, a.runningGameId, MEMBER));
 });

@@ -45,6 +45,9 @@ CREATE TABLE running_players (
 	UNIQUE (server_id, roblox_user_id)
 );
 CREATE INDEX running_players_user ON running_players (workspace_id, roblox_user_id);
+-- Every statement names its workspace first; leading with it keeps the planner (which has no
+-- statistics) from scanning a workspace's players or sessions for one server's.
+CREATE INDEX running_players_server ON running_players (workspace_id, server_id);
 
 -- One user on one running server (§4.7). Times are the clamped bounds; minutes are kept as
 -- integer ms per state and rounded only on output. distribution = current at start (§4.8).
@@ -63,6 +66,8 @@ CREATE TABLE play_sessions (
 	ended_received_at INTEGER,                -- when the end was decided (syncRemoval window)
 	removal_method    TEXT,                   -- normalPlayerLeave syncRemoval movedServer serverClose stale
 	active            INTEGER NOT NULL DEFAULT 1,
+	-- Time of the state event (active idle typing) that set `active`; 0 = the join's.
+	state_at          INTEGER NOT NULL DEFAULT 0,
 	active_ms         INTEGER NOT NULL DEFAULT 0,
 	idle_ms           INTEGER NOT NULL DEFAULT 0,
 	typing_ms         INTEGER NOT NULL DEFAULT 0,
@@ -70,7 +75,7 @@ CREATE TABLE play_sessions (
 	-- 1 once the session's minutes went into minute_totals (recomputation subtracts first).
 	credited          INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX play_sessions_server ON play_sessions (server_id, ended_at, roblox_user_id);
+CREATE INDEX play_sessions_server ON play_sessions (workspace_id, server_id, ended_at, roblox_user_id);
 CREATE INDEX play_sessions_user ON play_sessions (workspace_id, roblox_user_id, ended_at);
 
 -- Timestamped events of a session; message text is never stored (§5 #22). dedup_key is the
@@ -84,7 +89,7 @@ CREATE TABLE play_events (
 	received_at INTEGER NOT NULL,
 	ord         INTEGER NOT NULL,             -- position in its batch: arrival order on ties
 	PRIMARY KEY (session_id, dedup_key)
-);
+) WITHOUT ROWID; -- one b-tree, not a table and its key index: the hottest insert there is
 
 -- Queued actions (§4.10). ord is the per-server creation order, unique so that two writers
 -- cannot both take the same position (sendData hands them out in ord order).
