@@ -10,7 +10,7 @@
 #include "model/workspaces.h"
 #include "api/readmin_int.h"
 
-/* Summary (§2); sessions stays [] until the activity tracker stores play sessions. */
+/* Summary (§2); m was completed by minutes_summary_fill (sessions, attendedSessions). */
 static void
 write_summary(struct jw *w, struct arena *a, const struct workspace *ws, int64_t dist,
 	      const struct minutes_row *m)
@@ -24,6 +24,8 @@ write_summary(struct jw *w, struct arena *a, const struct workspace *ws, int64_t
 	jw_kstr(w, "distribution", arena_printf(a, "%lld", (long long)dist));
 	jw_key(w, "sessions");
 	jw_arr(w);
+	for (size_t i = 0; i < m->n_session_ids; i++)
+		jw_str(w, m->session_ids[i]);
 	jw_arr_end(w);
 	jw_key(w, "minutes");
 	jw_obj(w);
@@ -39,7 +41,7 @@ write_summary(struct jw *w, struct arena *a, const struct workspace *ws, int64_t
 	jw_key(w, "manual");
 	jw_num(w, (double)m->m.manual / 100.0);
 	jw_obj_end(w);
-	jw_kint(w, "attendedSessions", 0);
+	jw_kint(w, "attendedSessions", m->attended);
 	jw_key(w, "goals");
 	jw_obj(w);
 	jw_obj_end(w);
@@ -53,13 +55,19 @@ static enum err
 activity_leaderboard(struct req *r)
 {
 	struct minutes_row *v;
+	struct distribution d;
 	struct workspace ws;
 	size_t n;
 	enum err err = workspace_of_key(&r->ctx, &ws);
 
 	if (!err)
+		err = distribution_get(&r->ctx, &ws, ws.dist_current, &d);
+	if (!err)
 		err = minutes_leaderboard(&r->ctx, &ws, ws.dist_current, 0, MINUTES_LEADERBOARD_MAX,
 					  &v, &n, NULL);
+	/* Per-user lookups only for the <= 50 rows of the page (indexed, 0016). */
+	if (!err)
+		err = minutes_summary_fill(&r->ctx, &ws, &d, v, n);
 	if (err)
 		return err;
 	jw_key(&r->w, "leaderboard");
@@ -75,6 +83,7 @@ static enum err
 activity_user_minutes(struct req *r)
 {
 	const char *uid = req_param(r, 0);
+	struct distribution d;
 	struct minutes_row m;
 	struct workspace ws;
 	int64_t pos;
@@ -85,9 +94,13 @@ activity_user_minutes(struct req *r)
 		return fail_readmin(&r->ctx.fail, ERR_INVALID_PARAMETER, 400, "Invalid userId");
 	err = workspace_of_key(&r->ctx, &ws);
 	if (!err)
+		err = distribution_get(&r->ctx, &ws, ws.dist_current, &d);
+	if (!err)
 		err = minutes_get(&r->ctx, &ws, ws.dist_current, uid, &m, &found);
 	if (!err)
 		err = minutes_position(&r->ctx, &ws, ws.dist_current, m.m.total, &pos);
+	if (!err && found)
+		err = minutes_summary_fill(&r->ctx, &ws, &d, &m, 1);
 	if (err)
 		return err;
 	jw_kint(&r->w, "workspace_position", pos);

@@ -10,7 +10,7 @@
 #include "core/id.h"
 #include "model/minutes.h"
 
-#define GAME_SESSIONS_MAX 50 /* §6.5: latest 50 play sessions */
+#define GAME_SESSIONS_MAX MINUTES_GAME_SESSIONS /* §6.5: latest 50 play sessions */
 
 static const char ROBLOX_REASON[] = "must be a Roblox id";
 static const char ID_REASON[] = "must be a 24-character lowercase hex id";
@@ -145,16 +145,41 @@ minutes_index(struct req *r)
 	return ERR_OK;
 }
 
-/* gameSessions stays [] until the activity tracker stores play sessions (later work). */
+/*
+ * A credited play session (docs/decisions.md, "Play sessions in minutes reads"): minutes in
+ * the Minutes spelling less manual, each part and the total rounded from ms on their own.
+ */
+static void
+write_game_session(struct jw *w, const struct minutes_play_session *p)
+{
+	jw_obj(w);
+	jw_kstr(w, "id", p->id);
+	jw_kstr(w, "serverId", p->server_id);
+	jw_ktime(w, "startedAt", p->started_at);
+	jw_ktime(w, "endedAt", p->ended_at);
+	jw_key(w, "minutes");
+	jw_obj(w);
+	kcenti(w, "active", p->active);
+	kcenti(w, "idle", p->idle);
+	kcenti(w, "typing", p->typing);
+	kcenti(w, "total", p->total);
+	jw_obj_end(w);
+	jw_kint(w, "messages", p->messages);
+	jw_kstr(w, "removalMethod", p->removal_method);
+	jw_obj_end(w);
+}
+
+/* gameSessions: the user's latest 50 credited play sessions of the distribution asked for. */
 static enum err
 minutes_user(struct req *r)
 {
 	const char *uid = req_param(r, 1);
 	struct minutes_adjustment *adj;
+	struct minutes_play_session *gs;
 	struct minutes_row m;
 	struct workspace ws;
 	int64_t dist, pos;
-	size_t n;
+	size_t n, n_gs;
 	bool found;
 	enum err err = resolve_dist(r, &ws, &dist);
 
@@ -166,6 +191,8 @@ minutes_user(struct req *r)
 		err = minutes_position(&r->ctx, &ws, dist, m.m.total, &pos);
 	if (!err)
 		err = adjustment_list(&r->ctx, &ws, dist, uid, &adj, &n);
+	if (!err)
+		err = minutes_play_sessions(&r->ctx, &ws, dist, uid, GAME_SESSIONS_MAX, &gs, &n_gs);
 	if (err)
 		return err;
 	jw_kstr(&r->w, "robloxUserId", uid);
@@ -179,6 +206,8 @@ minutes_user(struct req *r)
 	jw_arr_end(&r->w);
 	jw_key(&r->w, "gameSessions");
 	jw_arr(&r->w);
+	for (size_t i = 0; i < n_gs; i++)
+		write_game_session(&r->w, &gs[i]);
 	jw_arr_end(&r->w);
 	return ERR_OK;
 }
@@ -330,7 +359,7 @@ static const struct route ws_minutes_routes[] = {
 	  .query = list_query, .summary = "Minutes of everyone with a summary" },
 	{ .method = M_GET, .path = "/api/workspaces/{wsId}/minutes/{robloxUserId}",
 	  .fn = minutes_user, WS_READ, .query = user_query,
-	  .summary = "One user's minutes, position and adjustments" },
+	  .summary = "One user's minutes, position, adjustments and game sessions" },
 	{ .method = M_POST, .path = "/api/workspaces/{wsId}/minutes/adjustments",
 	  .fn = adjust_create, WS_WRITE, .body = adjust_fields,
 	  .summary = "Adjust a user's minutes in the current distribution" },

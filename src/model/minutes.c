@@ -10,6 +10,7 @@
 
 #include "core/id.h"
 #include "model/audit.h"
+#include "model/sessions.h"
 #include "model/snapshot.h"
 #include "model/users.h"
 
@@ -52,6 +53,19 @@ static const char SQL_LIST[] = "SELECT " SUM_COLS FROM_SUMS LIST_WHERE BY_TOTAL
 static const char SQL_LIST_COUNT[] = "SELECT COUNT(*)" FROM_SUMS LIST_WHERE;
 static const char SQL_GET[] = "SELECT " SUM_COLS FROM_SUMS " AND t.roblox_user_id = ?";
 static const char SQL_POSITION[] = "SELECT COUNT(*)" FROM_STAFF " AND " TOTAL " > ?";
+
+/*
+ * A user's credited play sessions of one distribution, newest first (§2 Summary `sessions`,
+ * §6.5 gameSessions). credited = 1 is "ended and kept": an open session has not been
+ * credited yet, and one ended uncredited was deleted (§4.7). Walks play_sessions_user_dist
+ * (0016) backwards and stops at the limit.
+ */
+#define PLAY_WHERE                                                                             \
+	" FROM play_sessions WHERE workspace_id = ? AND roblox_user_id = ? AND distribution = ?" \
+	" AND credited = 1 ORDER BY started_at DESC, id DESC LIMIT ?"
+static const char SQL_SESSION_IDS[] = "SELECT id" PLAY_WHERE;
+static const char SQL_PLAY_SESSIONS[] = "SELECT id, server_id, started_at, ended_at, active_ms,"
+					" idle_ms, typing_ms, messages, removal_method" PLAY_WHERE;
 
 /* Adjustments folded into the summary row (created if the user has none yet), and out. */
 static const char SQL_FOLD[] =
@@ -216,6 +230,74 @@ minutes_get(struct ctx *c, const struct workspace *ws, int64_t dist, const char 
 	*found = rs.n > 0;
 	if (*found)
 		row_from(&rs, 0, out);
+	return ERR_OK;
+}
+
+/* One row's newest session ids and attended count; `to` ends d's span. */
+static enum err
+summary_fill_one(struct ctx *c, const struct workspace *ws, const struct distribution *d,
+		 int64_t to, struct minutes_row *row)
+{
+	const struct val args[] = { V_TEXT(ws->cm.id), V_TEXT(row->roblox_user_id),
+				    V_INT(d->number), V_INT(MINUTES_SUMMARY_SESSIONS) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_SESSION_IDS, args, nitems(args), &rs);
+
+	if (err)
+		return err;
+	row->n_session_ids = rs.n;
+	row->session_ids = arena_alloc(c->arena, (rs.n + 1) * sizeof(*row->session_ids));
+	for (size_t i = 0; i < rs.n; i++)
+		row->session_ids[i] = rows_text(&rs, i, 0);
+	return sessions_attended_count(c, ws->cm.id, row->roblox_user_id, d->started_at, to,
+				       &row->attended);
+}
+
+enum err
+minutes_summary_fill(struct ctx *c, const struct workspace *ws, const struct distribution *d,
+		     struct minutes_row *rows, size_t n)
+{
+	/* The current distribution runs until now: sessions starting later do not count yet. */
+	int64_t to = d->ended_at != 0 ? d->ended_at : c->now;
+	enum err err;
+
+	for (size_t i = 0; i < n; i++)
+		if ((err = summary_fill_one(c, ws, d, to, &rows[i])))
+			return err;
+	return ERR_OK;
+}
+
+enum err
+minutes_play_sessions(struct ctx *c, const struct workspace *ws, int64_t dist,
+		      const char *user_id, int64_t limit, struct minutes_play_session **out,
+		      size_t *n)
+{
+	const struct val args[] = { V_TEXT(ws->cm.id), V_TEXT(user_id), V_INT(dist),
+				    V_INT(limit) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_PLAY_SESSIONS, args, nitems(args), &rs);
+
+	if (err)
+		return err;
+	*n = rs.n;
+	*out = arena_alloc(c->arena, (rs.n + 1) * sizeof(**out));
+	for (size_t i = 0; i < rs.n; i++) {
+		struct minutes_play_session *p = &(*out)[i];
+		int64_t act = rows_int(&rs, i, 4), idle = rows_int(&rs, i, 5);
+		int64_t typ = rows_int(&rs, i, 6);
+
+		p->id = rows_text(&rs, i, 0);
+		p->server_id = rows_text(&rs, i, 1);
+		p->started_at = rows_int(&rs, i, 2);
+		p->ended_at = rows_int(&rs, i, 3);
+		/* Each part rounded alone; the total rounded once from the summed ms (§4.7). */
+		p->active = part_centi(act, 0);
+		p->idle = part_centi(idle, 0);
+		p->typing = part_centi(typ, 0);
+		p->total = part_centi(act + idle + typ, 0);
+		p->messages = rows_int(&rs, i, 7);
+		p->removal_method = rows_null(&rs, i, 8) ? NULL : rows_text(&rs, i, 8);
+	}
 	return ERR_OK;
 }
 

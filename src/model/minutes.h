@@ -21,6 +21,8 @@
 #define MINUTES_REASON_MAX 500      /* platform.md §6.5: reason 1-500 code points */
 #define MINUTES_LEADERBOARD_MAX 50  /* readmin-compat.md §3.3 #11: at most 50 */
 #define MINUTES_USER_ADJUSTMENTS 200 /* newest adjustments shown for one user (Roster cap) */
+#define MINUTES_SUMMARY_SESSIONS 100 /* readmin-compat.md §2 Summary: newest 100 session ids */
+#define MINUTES_GAME_SESSIONS 50     /* platform.md §6.5: gameSessions[], latest 50 */
 
 /* A Summary's minutes, in hundredths of a minute (total never below 0). */
 struct minutes {
@@ -37,6 +39,20 @@ struct minutes_row {
 	struct minutes m;
 	int64_t position; /* leaderboard: 1 + staff with a strictly greater total */
 	int64_t created_at, updated_at;
+	/* Filled by minutes_summary_fill only; zero otherwise. */
+	const char **session_ids; /* newest first */
+	size_t n_session_ids;
+	int64_t attended; /* §4.8 attendedSessions */
+};
+
+/* A credited play session as a manager sees it; minutes in hundredths, total from summed ms. */
+struct minutes_play_session {
+	const char *id;
+	const char *server_id;
+	int64_t started_at, ended_at;
+	int64_t active, idle, typing, total;
+	int64_t messages;
+	const char *removal_method; /* normalPlayerLeave syncRemoval movedServer serverClose stale */
 };
 
 struct distribution {
@@ -119,6 +135,23 @@ enum err minutes_get(struct ctx *c, const struct workspace *ws, int64_t dist,
 /* 1 + staff of `dist` whose total (hundredths) is strictly greater than `total`. */
 enum err minutes_position(struct ctx *c, const struct workspace *ws, int64_t dist,
 			  int64_t total, int64_t *position);
+
+/*
+ * Completes the Summaries of rows[0..n) in distribution d (readmin-compat.md §2, §4.8):
+ * session_ids = the user's newest MINUTES_SUMMARY_SESSIONS credited play sessions of d (an
+ * open session counts only once ended and kept), attended = sessions_attended_count over d's
+ * span [startedAt, endedAt or now). Two indexed lookups per row, so callers pass a page
+ * (at most MINUTES_LEADERBOARD_MAX rows), never a whole distribution.
+ */
+enum err minutes_summary_fill(struct ctx *c, const struct workspace *ws,
+			      const struct distribution *d, struct minutes_row *rows, size_t n);
+/*
+ * The user's newest `limit` credited play sessions of `dist`, newest first (by start, then
+ * id); another workspace's sessions never appear. *out lives in the ctx arena.
+ */
+enum err minutes_play_sessions(struct ctx *c, const struct workspace *ws, int64_t dist,
+			       const char *user_id, int64_t limit,
+			       struct minutes_play_session **out, size_t *n);
 
 /* The newest MINUTES_USER_ADJUSTMENTS adjustments of a user in `dist`, newest first. */
 enum err adjustment_list(struct ctx *c, const struct workspace *ws, int64_t dist,

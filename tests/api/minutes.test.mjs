@@ -1,7 +1,7 @@
 // minutes.test.mjs: the minutes store and its read routes: ReAdmin #11 GET
 // /activity/workspace/leaderboard and #12 GET /activity/workspace/users/{userId}/minutes
 // (readmin-compat.md §3.3, §4.8; §6 checklist items 48-51, 53) and the minutes and
-// distribution routes of platform.md §6.5. Nothing fills play minutes yet, so minutes are
+// distribution routes of platform.md §6.5. Minutes here are
 // seeded through manual adjustments, which count in totals. Workspace A (minSyncRank 50) and
 // B each have staff; C holds 52 staff for the 50-entry cap.
 import { test, before, after } from 'node:test';
