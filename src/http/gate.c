@@ -455,8 +455,12 @@ gate_touch(struct req *r)
 		store_rollback(c->store);
 }
 
-/* A ReAdmin body parsed before its turn in the check order (grouped routes). */
+/*
+ * Grouped routes: the key checked and the body parsed on the request's thread, before the
+ * request is queued for the writer (the parse's answer still comes after the key's).
+ */
 struct parsed {
+	bool authenticated;
 	enum err err;
 	struct fail fail;
 };
@@ -469,7 +473,7 @@ static enum err
 gate_checks(struct req *r, const struct parsed *pre)
 {
 	const struct route *rt = r->route;
-	enum err err = gate_authenticate(r);
+	enum err err = pre != NULL && pre->authenticated ? ERR_OK : gate_authenticate(r);
 
 	if (err == ERR_OK && rt->surface == SURF_READMIN) {
 		if (pre == NULL)
@@ -534,18 +538,34 @@ struct grouped {
 	enum err err;
 };
 
-/* Parsing (up to 4 MiB) runs on the request's thread, not on the writer all grouped writes
- * wait on; its answer keeps its place in the check order (gate_checks). */
-static void
-grouped_parse(struct grouped *g)
+/*
+ * The key is looked up in a read transaction of the request's own, then the body (up to 4
+ * MiB) is parsed, both here and not on the writer every grouped write waits on; a caller
+ * without a valid key costs no parse (§1.5: the key's answer comes first anyway).
+ */
+static enum err
+grouped_prepare(struct grouped *g)
 {
 	struct req *r = g->r;
+	struct ctx *c = &r->ctx;
+	enum err err;
 
+	c->store = store_pool_get(r->pool);
+	err = store_begin(c->store, false);
+	if (err == ERR_OK)
+		err = gate_authenticate(r);
+	store_rollback(c->store);
+	store_pool_put(r->pool, c->store);
+	c->store = NULL;
+	if (err)
+		return err;
+	g->body.authenticated = true;
 	if (r->route->surface != SURF_READMIN)
-		return;
+		return ERR_OK;
 	g->body.err = gate_readmin_syntax(r);
 	g->body.fail = r->ctx.fail;
 	r->ctx.fail = (struct fail){ 0 };
+	return ERR_OK;
 }
 
 /*
@@ -588,8 +608,9 @@ gate_run(struct req *r)
 	}
 	if (rt->grouped && gate_group != NULL) {
 		struct grouped g = { .r = r };
-		grouped_parse(&g);
-		err = store_group_run(gate_group, gate_grouped_job, &g);
+		err = grouped_prepare(&g);
+		if (err == ERR_OK)
+			err = store_group_run(gate_group, gate_grouped_job, &g);
 		if (err && g.called)
 			drop_headers(r, g.last);
 		return err;
@@ -703,7 +724,11 @@ gate_submit(struct req *r, struct store_pool *pool, void (*park)(void *arg),
 	}
 	g = arena_alloc(r->arena, sizeof(*g));
 	*g = (struct grouped){ .r = r, .wake = wake, .wake_arg = wake_arg };
-	grouped_parse(g);
+	enum err err = grouped_prepare(g);
+	if (err) {
+		gate_finish(r, err);
+		return false;
+	}
 	r->pending = g;
 	park(wake_arg);
 	store_group_submit(gate_group, gate_grouped_job, g, gate_grouped_done);
