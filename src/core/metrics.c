@@ -56,6 +56,11 @@ static const char *const keycheck_names[KC_N] = { "ok",	  "unknown",   "expired"
 						  "revoked", "ip_denied", "scope_denied" };
 static const char *const limiter_names[LIM_N] = { "login_user", "login_ip", "key_create" };
 static const char *const dberr_names[DBE_N] = { "busy", "full", "io", "connection", "other" };
+/* model/actions.h's six types; a type outside them is not counted (the schema allows none). */
+static const char *const action_types[] = { "kick",	"notify", "notifyAll",
+					    "shutdown", "slock",  "unslock" };
+#define ACTION_TYPE_N nitems(action_types)
+static const char *const job_outcomes[] = { "success", "failure" };
 
 /* Written by metrics_init() before workers start, read-only afterwards. */
 static int64_t start_ms;
@@ -81,6 +86,16 @@ static _Atomic int64_t connections;
 static _Atomic int64_t pw_inflight;
 static _Atomic int64_t sessions_active;
 static _Atomic int64_t db_up;
+static _Atomic int64_t servers_running;
+static _Atomic int64_t players_online;
+static _Atomic int64_t actions_pending;
+static _Atomic int64_t alt_clusters;
+static _Atomic uint64_t actions_delivered[ACTION_TYPE_N];
+static struct histogram alt_rebuild;
+/* Written by metrics_jobs_init() before the jobs thread starts, read-only afterwards. */
+static unsigned n_jobs;
+static const char *job_names[METRICS_JOBS_MAX];
+static _Atomic uint64_t job_runs[METRICS_JOBS_MAX][2]; /* [job][ok ? 0 : 1] */
 
 static void
 bump(_Atomic uint64_t *c)
@@ -265,6 +280,65 @@ metrics_set_sessions_active(int64_t n)
 	atomic_store_explicit(&sessions_active, n, memory_order_relaxed);
 }
 
+void
+metrics_set_servers_running(int64_t n)
+{
+	atomic_store_explicit(&servers_running, n, memory_order_relaxed);
+}
+
+void
+metrics_set_players_online(int64_t n)
+{
+	atomic_store_explicit(&players_online, n, memory_order_relaxed);
+}
+
+void
+metrics_set_actions_pending(int64_t n)
+{
+	atomic_store_explicit(&actions_pending, n, memory_order_relaxed);
+}
+
+void
+metrics_set_alt_clusters(int64_t n)
+{
+	atomic_store_explicit(&alt_clusters, n, memory_order_relaxed);
+}
+
+void
+metrics_action_delivered(const char *type)
+{
+	for (size_t i = 0; type != NULL && i < ACTION_TYPE_N; i++) {
+		if (strcmp(type, action_types[i]) == 0) {
+			bump(&actions_delivered[i]);
+			return;
+		}
+	}
+}
+
+void
+metrics_alt_rebuild(int64_t dur_ns)
+{
+	hist_observe(&alt_rebuild, dur_ns);
+}
+
+void
+metrics_jobs_init(const char *const *names, unsigned n)
+{
+	n_jobs = n < METRICS_JOBS_MAX ? n : METRICS_JOBS_MAX;
+	for (unsigned i = 0; i < n_jobs; i++) {
+		job_names[i] = names[i];
+		atomic_store_explicit(&job_runs[i][0], 0, memory_order_relaxed);
+		atomic_store_explicit(&job_runs[i][1], 0, memory_order_relaxed);
+	}
+}
+
+void
+metrics_job_run(unsigned job, bool ok)
+{
+	if (job < n_jobs)
+		bump(&job_runs[job][ok ? 0 : 1]);
+}
+
 /* Rendering. Label values are escaped as the text format asks: backslash, quote, newline. */
 
 static void
@@ -321,10 +395,12 @@ put_histogram(struct buf *out, const char *name, const char *labels, struct hist
 			   bucket_le[i], total);
 	}
 	sum = get(&h->sum_ns);
-	buf_printf(out, "%s_sum{%s} %" PRIu64 ".%09" PRIu64 "\n", name, labels,
-		   sum / 1000000000u, sum % 1000000000u);
+	/* An unlabelled histogram's sum and count carry no braces at all. */
+	buf_printf(out, "%s_sum%s%s%s %" PRIu64 ".%09" PRIu64 "\n", name, *sep ? "{" : "",
+		   labels, *sep ? "}" : "", sum / 1000000000u, sum % 1000000000u);
 	/* The count is the bucket total, so it always equals the +Inf bucket under races. */
-	buf_printf(out, "%s_count{%s} %" PRIu64 "\n", name, labels, total);
+	buf_printf(out, "%s_count%s%s%s %" PRIu64 "\n", name, *sep ? "{" : "", labels,
+		   *sep ? "}" : "", total);
 }
 
 static uint64_t
@@ -508,6 +584,45 @@ put_counter(struct buf *out, const char *name, const char *help, _Atomic uint64_
 	buf_printf(out, "%s %" PRIu64 "\n", name, get(c));
 }
 
+/* Every job and outcome, zeros included, so a rate over a job that never failed is 0. */
+static void
+render_jobs(struct buf *out)
+{
+	put_head(out, "roster_jobs_runs_total", "counter",
+		 "Background job runs this node won the lease for, by outcome.");
+	for (unsigned j = 0; j < n_jobs; j++) {
+		for (size_t o = 0; o < nitems(job_outcomes); o++) {
+			buf_puts(out, "roster_jobs_runs_total{");
+			put_label(out, "job", job_names[j]);
+			buf_putc(out, ',');
+			put_label(out, "outcome", job_outcomes[o]);
+			buf_printf(out, "} %" PRIu64 "\n", get(&job_runs[j][o]));
+		}
+	}
+}
+
+/* The game-server, action, alt and job series (platform.md §8). */
+static void
+render_domain(struct buf *out)
+{
+	put_gauge(out, "roster_game_servers_running", "Running game servers not ended.",
+		  &servers_running);
+	put_gauge(out, "roster_players_online", "Players in game on running servers.",
+		  &players_online);
+	put_gauge(out, "roster_queued_actions_pending",
+		  "Queued actions waiting for their running server.", &actions_pending);
+	put_gauge(out, "roster_alt_clusters", "Suspected-alt clusters of the last rebuild.",
+		  &alt_clusters);
+	put_head(out, "roster_queued_actions_delivered_total", "counter",
+		 "Queued actions handed to a game server, by type.");
+	put_labelled(out, "roster_queued_actions_delivered_total", "type", action_types,
+		     actions_delivered, ACTION_TYPE_N);
+	put_head(out, "roster_alt_rebuild_duration_seconds", "histogram",
+		 "Time spent computing an alt-cluster rebuild.");
+	put_histogram(out, "roster_alt_rebuild_duration_seconds", "", &alt_rebuild);
+	render_jobs(out);
+}
+
 void
 metrics_render(struct buf *out)
 {
@@ -554,6 +669,7 @@ metrics_render(struct buf *out)
 	put_gauge(out, "roster_sessions_active", "Login sessions not expired or revoked.",
 		  &sessions_active);
 	put_gauge(out, "roster_db_up", "1 when storage answered its last check.", &db_up);
+	render_domain(out);
 	put_counter(out, "roster_audit_entries_total", "Audit entries written.", &audit_entries);
 	put_counter(out, "roster_db_group_commits_total",
 		    "Group-commit transactions committed (one fsync each).", &group_commits);

@@ -6,6 +6,7 @@
 #ifndef ROSTER_METRICS_H
 #define ROSTER_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -36,6 +37,26 @@ void metrics_connections(int delta);
 void metrics_pw_inflight(int delta);
 void metrics_set_db_up(int up);
 void metrics_set_sessions_active(int64_t n);
+/*
+ * The database-derived gauges: core cannot read the database, so model/gauges.c counts them
+ * off the request path (at most every 15 s) and hands the numbers in here.
+ */
+void metrics_set_servers_running(int64_t n);
+void metrics_set_players_online(int64_t n);
+void metrics_set_actions_pending(int64_t n);
+void metrics_set_alt_clusters(int64_t n);
+/* A queued action handed to a game server; type is one of the six action types. */
+void metrics_action_delivered(const char *type);
+/* One alt-cluster rebuild's computation. */
+void metrics_alt_rebuild(int64_t dur_ns);
+
+/*
+ * Jobs are counted by index into the names given once, before the jobs thread starts; the
+ * names must outlive the process (model/jobs.c's table). At most METRICS_JOBS_MAX.
+ */
+#define METRICS_JOBS_MAX 16
+void metrics_jobs_init(const char *const *names, unsigned n);
+void metrics_job_run(unsigned job, bool ok);
 
 /* Renders Prometheus text format 0.0.4. */
 void metrics_render(struct buf *out);

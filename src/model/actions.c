@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/metrics.h"
+
 #define ACT_COLS                                                                               \
 	"a.id, a.server_id, s.internal_id, a.ord, a.type, a.roblox_user_id, a.message,"       \
 	" a.status, a.created_at, a.created_by, a.delivered_at"
@@ -261,6 +263,11 @@ actions_take(struct ctx *c, const char *ws_id, const char *server_id, struct act
 		a->created_at = rows_int(&rs, i, 7);
 		a->created_by = rows_text(&rs, i, 8);
 		a->delivered_at = rows_int(&rs, i, 9);
+		/*
+		 * Counted here, before the caller's COMMIT: sendData writes nothing after this,
+		 * so only a failed COMMIT would make the count run ahead (docs/metrics.md).
+		 */
+		metrics_action_delivered(a->type);
 	}
 	/* RETURNING has no defined order; creation order is the server's ord. */
 	qsort(*out, rs.n, sizeof(**out), action_cmp_ord);

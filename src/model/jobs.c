@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "model/accounts.h"
 #include "model/minutes.h"
 #include "model/bans.h"
@@ -60,6 +61,17 @@ static const struct {
 };
 
 void
+jobs_metrics_init(void)
+{
+	static const char *names[nitems(jobs)];
+
+	_Static_assert(nitems(jobs) <= METRICS_JOBS_MAX, "raise METRICS_JOBS_MAX in core/metrics.h");
+	for (size_t i = 0; i < nitems(jobs); i++)
+		names[i] = jobs[i].name;
+	metrics_jobs_init(names, (unsigned)nitems(jobs));
+}
+
+void
 jobs_run_due(struct store *s, const char *holder)
 {
 	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
@@ -78,11 +90,14 @@ jobs_run_due(struct store *s, const char *holder)
 			err = jobs[i].fn(&c);
 		if (!err)
 			err = store_commit(s);
+		/* Any error is a failed run, the lease claim's included: the check could not run it. */
 		if (err) {
 			store_rollback(s);
 			log_warn("job.run", "job '%s' failed: %s", jobs[i].name, err_code(err));
+			metrics_job_run((unsigned)i, false);
 		} else if (won > 0) {
 			log_info("job.run", "job '%s' ran", jobs[i].name);
+			metrics_job_run((unsigned)i, true);
 		}
 		arena_free(a);
 	}

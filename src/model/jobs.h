@@ -7,6 +7,8 @@
 
 #include "model/ctx.h"
 
+/* Names the jobs to core/metrics.c (roster_jobs_runs_total); once, before the jobs thread. */
+void jobs_metrics_init(void);
 /* Runs each job whose period has passed and whose lease this node wins. */
 void jobs_run_due(struct store *s, const char *holder);
 

@@ -12,6 +12,7 @@
 
 static const char *const labels[] = { "/api/admin/roles", "/ranking/\"odd\\\n" };
 static const char *const surfaces[] = { "api", "readmin" };
+static const char *const job_names[] = { "session_sweep", "ban_expiry" };
 
 static bool
 has(const char *text, const char *line)
@@ -65,6 +66,21 @@ main(void)
 	metrics_pw_inflight(1);
 	metrics_set_db_up(1);
 	metrics_set_sessions_active(12);
+	metrics_set_servers_running(3);
+	metrics_set_players_online(7);
+	metrics_set_actions_pending(2);
+	metrics_set_alt_clusters(4);
+	metrics_action_delivered("kick");
+	metrics_action_delivered("kick");
+	metrics_action_delivered("notifyAll");
+	metrics_action_delivered("explode"); /* not a type: not counted */
+	metrics_action_delivered(NULL);
+	metrics_alt_rebuild(1500000); /* 1.5 ms */
+	metrics_jobs_init(job_names, 2);
+	metrics_job_run(0, true);
+	metrics_job_run(0, true);
+	metrics_job_run(1, false);
+	metrics_job_run(2, true); /* past the table: ignored */
 	metrics_render(&out);
 	ok(!out.overflow, "the render fits");
 
@@ -127,6 +143,28 @@ main(void)
 	HAS("roster_sessions_active 12");
 	HAS("roster_db_up 1");
 	HAS("roster_audit_entries_total 2");
+	HAS("# TYPE roster_game_servers_running gauge");
+	HAS("roster_game_servers_running 3");
+	HAS("roster_players_online 7");
+	HAS("roster_queued_actions_pending 2");
+	HAS("# TYPE roster_alt_clusters gauge");
+	HAS("roster_alt_clusters 4");
+	HAS("# TYPE roster_queued_actions_delivered_total counter");
+	HAS("roster_queued_actions_delivered_total{type=\"kick\"} 2");
+	HAS("roster_queued_actions_delivered_total{type=\"notifyAll\"} 1");
+	HAS("roster_queued_actions_delivered_total{type=\"unslock\"} 0");
+	ok(strstr(out.p, "explode") == NULL, "an unknown action type makes no series");
+	HAS("# TYPE roster_alt_rebuild_duration_seconds histogram");
+	HAS("roster_alt_rebuild_duration_seconds_bucket{le=\"0.001\"} 0");
+	HAS("roster_alt_rebuild_duration_seconds_bucket{le=\"0.0025\"} 1");
+	HAS("roster_alt_rebuild_duration_seconds_bucket{le=\"+Inf\"} 1");
+	HAS("roster_alt_rebuild_duration_seconds_sum 0.001500000");
+	HAS("roster_alt_rebuild_duration_seconds_count 1");
+	HAS("# TYPE roster_jobs_runs_total counter");
+	HAS("roster_jobs_runs_total{job=\"session_sweep\",outcome=\"success\"} 2");
+	HAS("roster_jobs_runs_total{job=\"session_sweep\",outcome=\"failure\"} 0");
+	HAS("roster_jobs_runs_total{job=\"ban_expiry\",outcome=\"success\"} 0");
+	HAS("roster_jobs_runs_total{job=\"ban_expiry\",outcome=\"failure\"} 1");
 	HAS("process_start_time_seconds 1741944600.123");
 	HAS("# TYPE process_resident_memory_bytes gauge");
 	HAS("# TYPE process_open_fds gauge");
