@@ -195,11 +195,6 @@ cmd_serve(int argc, char **argv)
 	/* One connection per worker, one for the jobs thread; the group-commit writer has its own. */
 	if (store_pool_new(config_database(), &o, (unsigned)cfg.threads + 1, &pool) != ERR_OK)
 		return EXIT_RUNTIME;
-	if (store_group_new(config_database(), &o, &group) != ERR_OK) {
-		store_pool_free(pool);
-		return EXIT_RUNTIME;
-	}
-	gate_set_group(group);
 	pwslots_init(cfg.threads);
 	if (pw_dummy_init() != ERR_OK) {
 		store_pool_free(pool);
@@ -212,8 +207,17 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	client_global_init(); /* before any worker thread: curl_global_init is not thread-safe */
+	/* The writer thread too is started after the mask: a SIGTERM delivered to it would kill
+	 * the process instead of draining it. */
+	if (store_group_new(config_database(), &o, &group) != ERR_OK) {
+		store_pool_free(pool);
+		return EXIT_RUNTIME;
+	}
+	gate_set_group(group);
 	srv = server_start(pool);
 	if (srv == NULL) {
+		gate_set_group(NULL);
+		store_group_free(group);
 		store_pool_free(pool);
 		return EXIT_RUNTIME;
 	}
