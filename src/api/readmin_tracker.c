@@ -449,14 +449,11 @@ join_parse(struct req *r, struct join_input *in)
 	}
 	const char *role;
 	err = opt_text(r, "groupRole", TRACKER_ROLE_MAX, &role);
-	if (!err)
-		err = opt_text(r, "userKey", TRACKER_USER_KEY_MAX, &in->user_key);
-	if (err && json_as_int(json_get(o, "userKey"), &rank)) { /* a numeric key is its text */
-		r->ctx.fail = (struct fail){ 0 };
-		in->user_key = arena_printf(r->arena, "%lld", (long long)rank);
-		err = ERR_OK;
-	}
 	if (err)
+		return err; /* checked on its own: a numeric userKey must not clear it */
+	if (json_as_int(json_get(o, "userKey"), &rank)) /* a numeric key is its text */
+		in->user_key = arena_printf(r->arena, "%lld", (long long)rank);
+	else if ((err = opt_text(r, "userKey", TRACKER_USER_KEY_MAX, &in->user_key)) != ERR_OK)
 		return err;
 	if (in->user_key == NULL || *in->user_key == '\0')
 		in->user_key = in->roblox_user_id;
@@ -480,6 +477,8 @@ player_join(struct req *r)
 
 	if (!err)
 		err = tracker_player_join(&r->ctx, r->ctx.actor.workspace_id, server_of(r), &in, &res);
+	if (err == ERR_LIMIT_REACHED) /* TRACKER_PLAYERS_MAX (docs/tracker.md) */
+		return readmin_fail(r, err, 409, "Too many players");
 	if (err)
 		return err;
 	switch (res.kind) {
@@ -683,6 +682,9 @@ players_parse(struct req *r, const char ***keys, size_t *n)
 		return invalid(r, "players");
 	*keys = arena_alloc(r->arena, cap * sizeof(**keys));
 	while (json_next(p, &it, &k, &v)) {
+		/* A Roblox server holds at most 700: more is not a player list (docs/tracker.md). */
+		if (*n == TRACKER_PLAYERS_MAX)
+			return invalid(r, "players");
 		if (*n == cap) {
 			const char **grown = arena_alloc(r->arena, 2 * cap * sizeof(**keys));
 			memcpy(grown, *keys, cap * sizeof(**keys));

@@ -1,6 +1,7 @@
 /*
  * ws_servers.c: the game-server routes of platform.md §6.5 (servers, queued actions, online
- * players) under /api/workspaces/{wsId}, all with manage_game_servers. Dashboard writes are
+ * players) under /api/workspaces/{wsId}: reads with view_workspace, writes with
+ * manage_game_servers (platform.md §6). Dashboard writes are
  * audited here, `workspace.server.end`, `workspace.action.create`, `workspace.action.cancel`;
  * the tracker traffic these routes start (session ends, expiries) is not (readmin-compat.md
  * §1.7).
@@ -347,7 +348,8 @@ static const struct qfield player_query[] = {
 	{ 0 },
 };
 
-#define WS_READ WS_ROUTE_READ, .perm = PERM_MANAGE_GAME_SERVERS
+/* platform.md §6: reads need view_workspace (+ workspaces:read); writes the §6.5 permission. */
+#define WS_READ WS_ROUTE_READ, .perm = PERM_VIEW_WORKSPACE
 #define WS_WRITE WS_ROUTE_WRITE, .perm = PERM_MANAGE_GAME_SERVERS
 
 static const struct route ws_servers_routes[] = {

@@ -32,9 +32,21 @@ static const char SQL_ACT_COUNT[] = "SELECT COUNT(*) FROM queued_actions a" ACT_
 static const char SQL_ACT_CANCEL[] = "UPDATE queued_actions SET status = 'cancelled'"
 				     " WHERE workspace_id = ? AND server_id = ? AND id = ?"
 				     " AND status = 'pending'";
+/*
+ * At most ACTIONS_TAKE_MAX per sendData, lowest ord first: 40 000 pending actions once passed
+ * the response cap, failed the request and rolled back, so the server's sendData failed forever.
+ * The outer `status = 'pending'` keeps exactly-once when a concurrent taker got a row first.
+ */
+#define ACTIONS_TAKE_MAX 100
+/* Pending actions a server may hold (docs/tracker.md); dashboard 409, ban kicks skip it. */
+#define ACTIONS_PENDING_MAX 1000
+static const char SQL_ACT_PENDING[] = "SELECT COUNT(*) FROM queued_actions"
+				      " WHERE workspace_id = ? AND server_id = ? AND status = 'pending'";
 static const char SQL_ACT_TAKE[] =
 	"UPDATE queued_actions SET status = 'delivered', delivered_at = ?"
 	" WHERE workspace_id = ? AND server_id = ? AND status = 'pending'"
+	" AND id IN (SELECT id FROM queued_actions WHERE workspace_id = ? AND server_id = ?"
+	" AND status = 'pending' ORDER BY ord LIMIT ?)"
 	" RETURNING id, server_id, ord, type, roblox_user_id, message, status, created_at,"
 	" created_by, delivered_at";
 static const char SQL_ACT_INTERNAL[] = "SELECT internal_id FROM running_servers"
@@ -94,6 +106,18 @@ action_from_row(const struct rows *rs, size_t i, struct action *a)
 	a->delivered_at = rows_int(rs, i, 10);
 }
 
+/* *full when the server already holds ACTIONS_PENDING_MAX pending actions. */
+static enum err
+server_full(struct ctx *c, const char *ws_id, const char *server_id, bool *full)
+{
+	const struct val args[] = { V_TEXT(ws_id), V_TEXT(server_id) };
+	struct rows rs;
+	enum err err = store_query(c->store, c->arena, SQL_ACT_PENDING, args, nitems(args), &rs);
+
+	*full = !err && rows_int(&rs, 0, 0) >= ACTIONS_PENDING_MAX;
+	return err;
+}
+
 /* Inserts without checking the server: callers have just resolved it as live in ws. */
 static enum err
 action_insert(struct ctx *c, const char *ws_id, const char *server_id, const char *type,
@@ -129,11 +153,16 @@ actions_queue_kicks(struct ctx *c, const char *workspace_id, const char *roblox_
 	if (err)
 		return err;
 	for (size_t i = 0; i < rs.n; i++) {
-		err = action_insert(c, workspace_id, rows_text(&rs, i, 0), "kick", roblox_user_id,
-				    message, created_by, NULL);
+		bool full;
+
+		/* A full server is skipped, never the ban (docs/tracker.md). */
+		err = server_full(c, workspace_id, rows_text(&rs, i, 0), &full);
+		if (!err && !full)
+			err = action_insert(c, workspace_id, rows_text(&rs, i, 0), "kick",
+					    roblox_user_id, message, created_by, NULL);
 		if (err)
 			return err;
-		(*count)++;
+		*count += !full;
 	}
 	return ERR_OK;
 }
@@ -145,6 +174,7 @@ action_queue(struct ctx *c, const char *ws_id, const char *server_id, const char
 {
 	const struct val args[] = { V_TEXT(ws_id), V_TEXT(server_id) };
 	const char *id;
+	bool full;
 	struct rows rs;
 	enum err err = store_query(c->store, c->arena, SQL_ACT_SERVER_LIVE, args, nitems(args), &rs);
 
@@ -153,9 +183,14 @@ action_queue(struct ctx *c, const char *ws_id, const char *server_id, const char
 	if (rs.n == 0) /* also for another workspace's or an ended server */
 		return fail_set(&c->fail, c->arena, ERR_RESOURCE_NOT_FOUND, "resource", "server",
 				(const char *)NULL);
-	err = action_insert(c, ws_id, server_id, type,
-			    action_type_targets_user(type) ? roblox_user_id : NULL, message,
-			    created_by, &id);
+	err = server_full(c, ws_id, server_id, &full);
+	if (!err && full)
+		err = fail_set(&c->fail, c->arena, ERR_LIMIT_REACHED, "limit", "1000",
+			       (const char *)NULL);
+	if (!err)
+		err = action_insert(c, ws_id, server_id, type,
+				    action_type_targets_user(type) ? roblox_user_id : NULL,
+				    message, created_by, &id);
 	if (err)
 		return err;
 	return out != NULL ? action_get(c, ws_id, server_id, id, out) : ERR_OK;
@@ -230,7 +265,8 @@ enum err
 actions_take(struct ctx *c, const char *ws_id, const char *server_id, struct action **out,
 	     size_t *n)
 {
-	const struct val args[] = { V_INT(c->now), V_TEXT(ws_id), V_TEXT(server_id) };
+	const struct val args[] = { V_INT(c->now),	 V_TEXT(ws_id),	   V_TEXT(server_id),
+				    V_TEXT(ws_id),	 V_TEXT(server_id), V_INT(ACTIONS_TAKE_MAX) };
 	const struct val iargs[] = { V_TEXT(ws_id), V_TEXT(server_id) };
 	const char *internal_id = NULL;
 	struct rows rs, ri;

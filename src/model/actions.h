@@ -64,8 +64,8 @@ enum err action_get(struct ctx *c, const char *ws_id, const char *server_id, con
 enum err action_cancel(struct ctx *c, const char *ws_id, const char *server_id, const char *id,
 		       struct action *out);
 /*
- * Marks every pending action of the server delivered at c->now and returns them in creation
- * order. One conditional UPDATE: two concurrent callers can never both take the same action
+ * Marks the oldest pending actions of the server (at most 100) delivered at c->now and
+ * returns them in creation order. One conditional UPDATE: two concurrent callers can never both take the same action
  * (SQLite serialises writers; on PostgreSQL the row lock makes the second UPDATE skip it).
  */
 enum err actions_take(struct ctx *c, const char *ws_id, const char *server_id, struct action **out,

@@ -31,6 +31,12 @@
 #define TRACKER_NAME_MAX 50   /* username, displayName */
 #define TRACKER_ROLE_MAX 100  /* groupRole */
 #define TRACKER_USER_KEY_MAX 128
+/*
+ * Players per server (docs/tracker.md): `players` members in sendData (400 `Invalid players`
+ * past it) and running players a server may hold (playerJoin of a newcomer past it: 409). A
+ * Roblox server holds at most 700; the cap bounds the work one server puts on the writer.
+ */
+#define TRACKER_PLAYERS_MAX 1000
 
 struct running_server {
 	const char *id;          /* runningGameId */
@@ -107,7 +113,10 @@ struct join_result {
 	int64_t ban_expires_at;                     /* 0: never */
 };
 
-/* playerJoin (#34) on srv (live, ws_id's): the first matching row of §3.7 #34's table. */
+/*
+ * playerJoin (#34) on srv (live, ws_id's): the first matching row of §3.7 #34's table.
+ * ERR_LIMIT_REACHED (no fail set) when a new presence row would pass TRACKER_PLAYERS_MAX.
+ */
 enum err tracker_player_join(struct ctx *c, const char *ws_id, const struct running_server *srv,
 			     const struct join_input *in, struct join_result *out);
 
@@ -133,7 +142,7 @@ struct leave_input {
 /* playerLeave (#35) and playerLeave/v2 (§3.8); *finalized when a final chunk ended a session. */
 enum err tracker_player_leave(struct ctx *c, const char *ws_id, const struct running_server *srv,
 			      const struct leave_input *in, bool *finalized);
-/* §3.8 /activity/consent: stores granted or denied for ws; idempotent. */
+/* §3.8 /activity/consent: stores granted or denied for ws; idempotent; ignored players: nothing. */
 enum err tracker_consent_set(struct ctx *c, const char *ws_id, const char *roblox_user_id,
 			     bool granted);
 

@@ -219,6 +219,26 @@ join_store(struct ctx *c, const char *ws_id, const struct running_server *srv,
 	return err ? err : member_joined(c, ws_id, in);
 }
 
+/*
+ * A full server takes no newcomer: its own row (a rejoin) is replaced, so the count stays.
+ * player_count is the gate's fresh count in this transaction.
+ */
+static enum err
+join_room(struct ctx *c, const char *ws_id, const struct running_server *srv,
+	  const struct join_input *in)
+{
+	const struct val q[] = { V_TEXT(ws_id), V_TEXT(srv->id), V_TEXT(in->roblox_user_id) };
+	struct rows rs;
+	enum err err;
+
+	if (srv->player_count < TRACKER_PLAYERS_MAX)
+		return ERR_OK;
+	err = store_query(c->store, c->arena, SQL_RP_HERE, q, nitems(q), &rs);
+	if (err)
+		return err;
+	return rs.n > 0 ? ERR_OK : ERR_LIMIT_REACHED;
+}
+
 /* Replay (§3.7 #34): an open session for this user on this server answers its own ids. */
 static enum err
 join_replay(struct ctx *c, const char *ws_id, const struct running_server *srv,
@@ -285,13 +305,21 @@ tracker_player_join(struct ctx *c, const char *ws_id, const struct running_serve
 		if (err || found)
 			return err;
 	}
+	err = join_room(c, ws_id, srv, in);
+	if (err)
+		return err;
 	return join_store(c, ws_id, srv, &w, in, out->is_staff, out->kind == JOIN_TRACKED, out);
 }
 
-/* The session a leave is for: the hinted one if it is this player's here, else the open one. */
+/*
+ * The session a leave is for: the hinted one if it is this player's here, else the open one.
+ * A hinted session of this player here is THE target (§3.7 #35): ended and outside the
+ * syncRemoval window, *stale says so and the leave changes nothing (a retry must not end the
+ * player's next session).
+ */
 static enum err
 leave_target(struct ctx *c, const char *ws_id, const struct running_server *srv,
-	     const struct leave_input *in, struct play_session *s, bool *found)
+	     const struct leave_input *in, struct play_session *s, bool *found, bool *stale)
 {
 	const struct val h[] = { V_TEXT(ws_id), V_TEXT(in->session_hint), V_TEXT(srv->id),
 				 V_TEXT(in->roblox_user_id) };
@@ -302,6 +330,7 @@ leave_target(struct ctx *c, const char *ws_id, const struct running_server *srv,
 	enum err err = ERR_OK;
 
 	*found = false;
+	*stale = false;
 	if (in->session_hint != NULL) {
 		err = store_query(c->store, c->arena, SQL_SESS_GET_HERE, h, nitems(h), &rs);
 		if (!err && rs.n > 0) {
@@ -311,8 +340,8 @@ leave_target(struct ctx *c, const char *ws_id, const struct running_server *srv,
 				 (s->removal_method != NULL &&
 				  strcmp(s->removal_method, "syncRemoval") == 0 &&
 				  s->ended_received_at >= c->now - TRACKER_LATE_LEAVE_MS);
-			if (*found)
-				return ERR_OK;
+			*stale = !*found;
+			return ERR_OK;
 		}
 	}
 	if (!err)
@@ -326,13 +355,21 @@ leave_target(struct ctx *c, const char *ws_id, const struct running_server *srv,
 	return err;
 }
 
+/*
+ * Presence rows of the leaving player on this server go; `late` (a late leave on a session
+ * syncRemoval already ended) only the target's own row: any other row is a newer join whose
+ * session must not be orphaned. The in-game flag clears when no live row remains.
+ */
 static enum err
 leave_presence(struct ctx *c, const char *ws_id, const struct running_server *srv,
-	       const char *user)
+	       const char *user, const char *late)
 {
 	const struct val q[] = { V_TEXT(ws_id), V_TEXT(srv->id), V_TEXT(user) };
+	const struct val p[] = { V_TEXT(ws_id), V_TEXT(late) };
 	struct rows rs;
-	enum err err = store_query(c->store, c->arena, SQL_RP_HERE, q, nitems(q), &rs);
+	enum err err = late != NULL
+			       ? store_query(c->store, c->arena, SQL_RP_OF_SESSION, p, nitems(p), &rs)
+			       : store_query(c->store, c->arena, SQL_RP_HERE, q, nitems(q), &rs);
 
 	for (size_t i = 0; !err && i < rs.n; i++) {
 		const struct val d[] = { V_TEXT(ws_id), V_TEXT(rows_text(&rs, i, 0)) };
@@ -346,11 +383,12 @@ tracker_player_leave(struct ctx *c, const char *ws_id, const struct running_serv
 		     const struct leave_input *in, bool *finalized)
 {
 	struct play_session s;
-	bool found;
-	enum err err = leave_target(c, ws_id, srv, in, &s, &found);
+	const char *late = NULL;
+	bool found, stale;
+	enum err err = leave_target(c, ws_id, srv, in, &s, &found, &stale);
 
 	*finalized = false;
-	if (err)
+	if (err || stale)
 		return err;
 	if (found && s.credited + (s.ended_at == 0) == 0)
 		found = false; /* an ended session that was deleted uncredited: nothing to redo */
@@ -361,13 +399,15 @@ tracker_player_leave(struct ctx *c, const char *ws_id, const struct running_serv
 	if (found) {
 		int64_t end = playtime_leave_end(in->left_at, s.started_at, s.last_event_at, c->now);
 
-		if (s.ended_at == 0)
+		if (s.ended_at == 0) {
 			err = tracker_session_finish(c, &s, end, "normalPlayerLeave");
-		else
+		} else {
 			err = tracker_session_recompute(c, &s, end);
+			late = s.id;
+		}
 		*finalized = !err;
 	}
-	return err ? err : leave_presence(c, ws_id, srv, in->roblox_user_id);
+	return err ? err : leave_presence(c, ws_id, srv, in->roblox_user_id, late);
 }
 
 enum err
@@ -375,7 +415,11 @@ tracker_consent_set(struct ctx *c, const char *ws_id, const char *roblox_user_id
 {
 	const struct val args[] = { V_TEXT(ws_id), V_TEXT(roblox_user_id),
 				    V_TEXT(granted ? "granted" : "denied"), V_INT(c->now) };
+	bool ignored;
+	enum err err = ignored_find(c, roblox_user_id, &ignored);
 
+	if (err || ignored) /* §4.5: never processed, so nothing is stored */
+		return err;
 	return store_exec(c->store, SQL_CONSENT_PUT, args, nitems(args), NULL);
 }
 

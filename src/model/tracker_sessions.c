@@ -6,6 +6,8 @@
  */
 #include "model/tracker.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char SQL_SESS_OPEN_ON_SERVER[] = "SELECT " TRACKER_SESSION_COLS " FROM play_sessions"
@@ -290,17 +292,58 @@ tracker_member_left(struct ctx *c, const char *ws_id, const char *roblox_user_id
 	return store_exec(c->store, SQL_MEMBER_LEFT, args, nitems(args), NULL);
 }
 
-/* The open session an event belongs to: by user id, else by userKey. */
-static struct play_session *
-session_for(struct play_session *v, size_t n, const struct tracker_event *e)
+/*
+ * Events meet sessions through sorted indexes, never a scan per event: sendData runs on the
+ * one group-commit writer, and a nested loop there let one game server stall every workspace.
+ * An index entry is (key, position in v); ties sort by position, so a lookup finds the first
+ * session in query order with that key.
+ */
+struct sess_key {
+	const char *key;
+	size_t i;
+};
+
+static int
+sess_key_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; e->user != NULL && i < n; i++)
-		if (strcmp(v[i].roblox_user_id, e->user) == 0)
-			return &v[i];
-	for (size_t i = 0; e->user == NULL && e->user_key != NULL && i < n; i++)
-		if (strcmp(v[i].user_key, e->user_key) == 0)
-			return &v[i];
-	return NULL;
+	const struct sess_key *x = a, *y = b;
+	int d = strcmp(x->key, y->key);
+
+	return d != 0 ? d : (x->i > y->i) - (x->i < y->i);
+}
+
+/* v's sessions by user id (by_user) or by userKey; *m of them (sessions without the key skip). */
+static struct sess_key *
+sess_index(struct ctx *c, const struct play_session *v, size_t n, bool by_user, size_t *m)
+{
+	struct sess_key *k = arena_alloc(c->arena, (n + 1) * sizeof(*k));
+
+	*m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = by_user ? v[i].roblox_user_id : v[i].user_key;
+
+		if (key != NULL)
+			k[(*m)++] = (struct sess_key){ key, i };
+	}
+	qsort(k, *m, sizeof(*k), sess_key_cmp);
+	return k;
+}
+
+/* The position in v of the first session with `key`; SIZE_MAX when none (lower bound). */
+static size_t
+sess_find(const struct sess_key *k, size_t m, const char *key)
+{
+	size_t lo = 0, hi = m;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(k[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m && strcmp(k[lo].key, key) == 0 ? k[lo].i : SIZE_MAX;
 }
 
 enum err
@@ -308,8 +351,10 @@ tracker_events_add(struct ctx *c, const char *ws_id, const struct running_server
 		   const struct tracker_event *ev, size_t n)
 {
 	const struct val args[] = { V_TEXT(ws_id), V_TEXT(srv->id) };
-	struct play_session *v, **owner;
+	struct play_session *v;
+	struct sess_key *by_user, *by_key;
 	struct tracker_event *mine;
+	size_t *owner, *count, *at, nu, nk;
 	struct rows rs;
 	enum err err;
 
@@ -321,33 +366,52 @@ tracker_events_add(struct ctx *c, const char *ws_id, const struct running_server
 	v = arena_alloc(c->arena, rs.n * sizeof(*v));
 	for (size_t i = 0; i < rs.n; i++)
 		tracker_session_from_row(&rs, i, &v[i]);
+	by_user = sess_index(c, v, rs.n, true, &nu);
+	by_key = sess_index(c, v, rs.n, false, &nk);
+	/* The owner of an event: by user id when sent, else by userKey (§4.4). */
 	owner = arena_alloc(c->arena, n * sizeof(*owner));
-	for (size_t i = 0; i < n; i++)
-		owner[i] = session_for(v, rs.n, &ev[i]);
-	/* One pass per session keeps each session's batch positions in arrival order. */
+	count = arena_alloc(c->arena, (rs.n + 1) * sizeof(*count));
+	at = arena_alloc(c->arena, (rs.n + 1) * sizeof(*at));
+	memset(count, 0, (rs.n + 1) * sizeof(*count));
+	for (size_t i = 0; i < n; i++) {
+		owner[i] = SIZE_MAX;
+		if (ev[i].user != NULL)
+			owner[i] = sess_find(by_user, nu, ev[i].user);
+		else if (ev[i].user_key != NULL)
+			owner[i] = sess_find(by_key, nk, ev[i].user_key);
+		if (owner[i] != SIZE_MAX)
+			count[owner[i]]++;
+	}
+	/* A counting sort by owner: each session's events stay in arrival order (batch positions). */
+	for (size_t k = 0, sum = 0; k < rs.n; k++) {
+		at[k] = sum;
+		sum += count[k];
+	}
 	mine = arena_alloc(c->arena, n * sizeof(*mine));
+	for (size_t i = 0; i < n; i++)
+		if (owner[i] != SIZE_MAX)
+			mine[at[owner[i]]++] = ev[i];
 	for (size_t k = 0; k < rs.n; k++) {
-		size_t m = 0;
-
-		for (size_t i = 0; i < n; i++)
-			if (owner[i] == &v[k])
-				mine[m++] = ev[i];
-		if (m == 0)
+		if (count[k] == 0)
 			continue;
-		err = tracker_session_add_events(c, &v[k], mine, m);
+		/* at[k] now ends session k's run. */
+		err = tracker_session_add_events(c, &v[k], mine + at[k] - count[k], count[k]);
 		if (err)
 			return err;
 	}
 	return ERR_OK;
 }
 
-static bool
-key_listed(const char *key, const char *const *keys, size_t n)
+static int
+key_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; key != NULL && i < n; i++)
-		if (strcmp(keys[i], key) == 0)
-			return true;
-	return false;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool
+key_listed(const char *key, const char *const *sorted, size_t n)
+{
+	return key != NULL && n > 0 && bsearch(&key, sorted, n, sizeof(*sorted), key_cmp) != NULL;
 }
 
 enum err
@@ -355,13 +419,18 @@ tracker_players_sync(struct ctx *c, const char *ws_id, const struct running_serv
 		     const char *const *keys, size_t n)
 {
 	const struct val args[] = { V_TEXT(ws_id), V_TEXT(srv->id) };
+	const char **sorted = arena_alloc(c->arena, (n + 1) * sizeof(*sorted));
 	struct rows rs, ss;
 	enum err err = store_query(c->store, c->arena, SQL_RP_ON_SERVER, args, nitems(args), &rs);
 
+	/* Sorted once, searched per row (see the index note above tracker_events_add). */
+	if (n > 0)
+		memcpy(sorted, keys, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), key_cmp);
 	for (size_t i = 0; !err && i < rs.n; i++) {
 		const char *user = rows_text(&rs, i, 1), *sid = rows_text(&rs, i, 3);
 
-		if (key_listed(rows_text(&rs, i, 2), keys, n) ||
+		if (key_listed(rows_text(&rs, i, 2), sorted, n) ||
 		    rows_int(&rs, i, 4) > c->now - TRACKER_SYNC_GRACE_MS)
 			continue;
 		if (sid != NULL) {
