@@ -13,13 +13,14 @@
 #include "api/api.h"
 #include "api/readmin_int.h"
 #include "core/id.h"
+#include "core/limits.h"
 #include "core/utf8.h"
 #include "model/sessions.h"
+#include "model/sessions_cache.h"
 #include "model/workspaces.h"
 
 #define ROBLOX_ID_MAX 9007199254740991LL /* §1.3: integers 1 ... 2^53-1 */
 #define MIN_MS 60000LL
-#define UPCOMING_AHEAD_MS (12LL * 3600 * 1000) /* §3.4 #15: next 12 hours */
 
 static const char NO_SESSION[] = "Session not found";
 
@@ -260,30 +261,71 @@ sessions_list(struct req *r)
 	return ERR_OK;
 }
 
+/* The #15 list as a JSON array in a heap buffer (caller releases); false on overflow. */
+static bool
+render_upcoming(struct buf *b, const struct workspace *ws, const struct session *v, size_t n)
+{
+	struct jw w;
+
+	buf_init(b, LIMIT_RESPONSE);
+	jw_init(&w, b);
+	jw_arr(&w);
+	for (size_t i = 0; i < n; i++)
+		write_session(&w, ws, &v[i], true);
+	jw_arr_end(&w);
+	return !b->overflow;
+}
+
 /*
- * #15: occurrences starting in [now - 1440 min, now + 12 h] (no session lasts longer than
- * 1440 minutes, so every one still running is in), kept while endsAt ≥ now.
+ * jw_kraw with the length known: a cached answer is tens of KB, and jw_raw would read it
+ * once more for its length. The empty jw_kraw writes the key and the separator state.
+ */
+static void
+put_raw(struct jw *w, const char *k, const char *json, size_t len)
+{
+	jw_kraw(w, k, "");
+	buf_append(w->b, json, len);
+}
+
+/*
+ * #15 (sess_list_upcoming). The serialised list is cached per workspace (sessions_cache.h):
+ * a hit needs the data version read in this request's transaction and now inside the
+ * interval the list was computed to hold for, so it is byte for byte what a fresh
+ * computation gives. A hit reads one row; only a miss loads the workspace.
  */
 static enum err
 sessions_upcoming(struct req *r)
 {
-	int64_t now = r->ctx.now;
+	const char *ws_id = r->ctx.actor.workspace_id;
+	const struct sess_cache_entry *e;
+	int64_t now = r->ctx.now, version, until;
 	struct session *v;
 	struct workspace ws;
+	struct buf b;
 	size_t n;
-	enum err err = workspace_of_key(&r->ctx, &ws);
+	enum err err = sess_data_version(&r->ctx, ws_id, &version);
 
-	if (!err)
-		err = sess_list_range(&r->ctx, ws.cm.id, now - SESS_DURATION_MAX * MIN_MS,
-				      now + UPCOMING_AHEAD_MS, NULL, true, &v, &n);
 	if (err)
 		return err;
-	jw_key(&r->w, "sessions");
-	jw_arr(&r->w);
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ends_at >= now)
-			write_session(&r->w, &ws, &v[i], true);
-	jw_arr_end(&r->w);
+	e = sess_cache_get(ws_id, version, now);
+	if (e != NULL) {
+		const char *bytes = sess_cache_bytes(e, &n);
+		put_raw(&r->w, "sessions", bytes, n);
+		sess_cache_release(e);
+		return ERR_OK;
+	}
+	err = workspace_of_key(&r->ctx, &ws);
+	if (!err)
+		err = sess_list_upcoming(&r->ctx, ws_id, now, &v, &n, &until);
+	if (err)
+		return err;
+	if (!render_upcoming(&b, &ws, v, n)) {
+		buf_release(&b);
+		return ERR_INTERNAL;
+	}
+	sess_cache_put(ws_id, version, now, until, b.p, b.len);
+	put_raw(&r->w, "sessions", b.p, b.len);
+	buf_release(&b);
 	return ERR_OK;
 }
 

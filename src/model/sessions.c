@@ -26,6 +26,10 @@ static const char SQL_S_RANGE[] = "SELECT " S_COLS " FROM sessions WHERE workspa
 static const char SQL_S_FROM[] = "SELECT " S_COLS " FROM sessions WHERE workspace_id = ?"
 				 " AND starts_at >= ? AND cancelled_at IS NULL"
 				 " ORDER BY starts_at, id LIMIT ?";
+/* The first live materialised start after the #15 window (the sessions_starts index). */
+static const char SQL_S_NEXT[] = "SELECT starts_at FROM sessions WHERE workspace_id = ?"
+				 " AND starts_at > ? AND starts_at < ? AND cancelled_at IS NULL"
+				 " ORDER BY starts_at LIMIT 1";
 static const char SQL_S_GET[] = "SELECT " S_COLS " FROM sessions WHERE workspace_id = ? AND id = ?";
 static const char SQL_S_BY_KEY[] = "SELECT " S_COLS " FROM sessions WHERE workspace_id = ?"
 				   " AND template_id = ? AND starts_at = ?";
@@ -150,8 +154,10 @@ session_from_row(struct ctx *c, const struct rows *rs, size_t i, struct session 
 	s->duration_minutes = (int)((s->ends_at - s->starts_at) / MIN_MS);
 }
 
+/* json: t's ReAdmin Template text when the caller has it already, else NULL. */
 static void
-placeholder(struct ctx *c, const struct sess_template *t, int64_t start, struct session *s)
+placeholder_with(struct ctx *c, const struct sess_template *t, int64_t start, const char *json,
+		 struct session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->template_id = t->id;
@@ -166,7 +172,13 @@ placeholder(struct ctx *c, const struct sess_template *t, int64_t start, struct 
 	s->place_id = t->place_id;
 	s->game_id = t->game_id;
 	s->duration_minutes = t->duration_minutes;
-	s->template_json = sess_template_json(c, t);
+	s->template_json = json ? json : sess_template_json(c, t);
+}
+
+static void
+placeholder(struct ctx *c, const struct sess_template *t, int64_t start, struct session *s)
+{
+	placeholder_with(c, t, start, NULL, s);
 }
 
 static int
@@ -302,14 +314,30 @@ cmp_session(const void *a, const void *b)
 	return strcmp(x->id ? x->id : x->occurrence_key, y->id ? y->id : y->occurrence_key);
 }
 
-enum err
-sess_list_range(struct ctx *c, const char *ws_id, int64_t from, int64_t to,
-		const char *template_id, bool with_servers, struct session **out, size_t *n)
+/*
+ * The earliest start of t in (after, after + SESS_UPCOMING_HORIZON_MS], or INT64_MAX. A start
+ * hidden by a materialised (or cancelled) session still counts: an earlier bound is safe.
+ */
+static int64_t
+first_start_after(const struct sess_recur *r, int64_t after)
+{
+	int64_t first;
+
+	if (sess_recur_between(r, after + 1, after + SESS_UPCOMING_HORIZON_MS, &first, 1) == 0)
+		return INT64_MAX;
+	return first;
+}
+
+/* sess_list_range; when next is set, also the earliest template start after `to` there. */
+static enum err
+list_range(struct ctx *c, const char *ws_id, int64_t from, int64_t to, const char *template_id,
+	   bool with_servers, struct session **out, size_t *n, int64_t *next)
 {
 	const struct val args[] = { V_TEXT(ws_id), V_INT(from), V_INT(to), V_TEXT(template_id),
 				    V_TEXT(template_id) };
 	struct sess_template *t;
 	struct mkey *keys;
+	const char *json;
 	size_t nt, nk = 0, cap, k = 0, per;
 	struct rows rs;
 	struct session *v;
@@ -351,11 +379,19 @@ sess_list_range(struct ctx *c, const char *ws_id, int64_t from, int64_t to,
 		size_t m;
 		if (!sess_template_recur(&t[i], &r))
 			continue;
+		if (next != NULL) {
+			int64_t f = first_start_after(&r, to);
+			*next = f < *next ? f : *next;
+		}
 		m = sess_recur_between(&r, from, to, starts, per);
+		json = NULL; /* rendered once per template, not once per occurrence */
 		for (size_t j = 0; j < m && j < per; j++) {
 			struct mkey q = { t[i].id, starts[j] };
-			if (bsearch(&q, keys, nk, sizeof(*keys), cmp_mkey) == NULL && k < cap)
-				placeholder(c, &t[i], starts[j], &v[k++]);
+			if (bsearch(&q, keys, nk, sizeof(*keys), cmp_mkey) != NULL || k >= cap)
+				continue;
+			if (json == NULL)
+				json = sess_template_json(c, &t[i]);
+			placeholder_with(c, &t[i], starts[j], json, &v[k++]);
 		}
 	}
 	qsort(v, k, sizeof(*v), cmp_session);
@@ -364,6 +400,64 @@ sess_list_range(struct ctx *c, const char *ws_id, int64_t from, int64_t to,
 	*out = v;
 	*n = k;
 	return err;
+}
+
+enum err
+sess_list_range(struct ctx *c, const char *ws_id, int64_t from, int64_t to,
+		const char *template_id, bool with_servers, struct session **out, size_t *n)
+{
+	return list_range(c, ws_id, from, to, template_id, with_servers, out, n, NULL);
+}
+
+int64_t
+sess_upcoming_until(int64_t now, const struct session *v, size_t n, int64_t next_start)
+{
+	int64_t until = INT64_MAX, ahead = now + SESS_UPCOMING_AHEAD_MS;
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t leaves, s = v[i].starts_at;
+		if (s > ahead) { /* not in yet: enters when now + 12 h reaches it */
+			until = s - SESS_UPCOMING_AHEAD_MS < until ? s - SESS_UPCOMING_AHEAD_MS : until;
+			continue;
+		}
+		if (v[i].ends_at < now || s < now - SESS_UPCOMING_BEHIND_MS)
+			continue; /* out for good: now only grows */
+		/* In while now ≤ endsAt and now ≤ start + 1440 min; out from the next ms. */
+		leaves = v[i].ends_at < s + SESS_UPCOMING_BEHIND_MS ? v[i].ends_at
+								  : s + SESS_UPCOMING_BEHIND_MS;
+		until = leaves + 1 < until ? leaves + 1 : until;
+	}
+	if (next_start != INT64_MAX && next_start - SESS_UPCOMING_AHEAD_MS < until)
+		until = next_start - SESS_UPCOMING_AHEAD_MS;
+	return until > now ? until : now + 1;
+}
+
+enum err
+sess_list_upcoming(struct ctx *c, const char *ws_id, int64_t now, struct session **out,
+		   size_t *n, int64_t *until)
+{
+	int64_t from = now - SESS_UPCOMING_BEHIND_MS, to = now + SESS_UPCOMING_AHEAD_MS;
+	/* Nothing found in the horizon: nothing can enter before to + horizon + 1. */
+	int64_t next = to + SESS_UPCOMING_HORIZON_MS + 1;
+	const struct val args[] = { V_TEXT(ws_id), V_INT(to), V_INT(next) };
+	struct session *v;
+	struct rows rs;
+	size_t k = 0, all;
+	enum err err = list_range(c, ws_id, from, to, NULL, true, &v, &all, &next);
+
+	if (!err)
+		err = store_query(c->store, c->arena, SQL_S_NEXT, args, nitems(args), &rs);
+	if (err)
+		return err;
+	if (rs.n > 0 && rows_int(&rs, 0, 0) < next)
+		next = rows_int(&rs, 0, 0);
+	*until = sess_upcoming_until(now, v, all, next);
+	for (size_t i = 0; i < all; i++)
+		if (v[i].ends_at >= now)
+			v[k++] = v[i];
+	*out = v;
+	*n = k;
+	return ERR_OK;
 }
 
 enum err

@@ -188,6 +188,27 @@ struct session {
 enum err sess_list_range(struct ctx *c, const char *ws_id, int64_t from, int64_t to,
 			 const char *template_id, bool with_servers, struct session **out,
 			 size_t *n);
+/*
+ * §3.4 #15 GET /sessions/upcoming: occurrences starting in [now - SESS_UPCOMING_BEHIND_MS,
+ * now + SESS_UPCOMING_AHEAD_MS] (no session lasts longer than 1440 minutes, so every one still
+ * running is in), kept while endsAt ≥ now, with servers and claims. *until is the first
+ * instant after now at which that list can differ (sess_upcoming_until): the data being
+ * unchanged, the same list is the answer for every now' in [now, *until).
+ */
+#define SESS_UPCOMING_AHEAD_MS (12LL * 3600 * 1000)
+#define SESS_UPCOMING_BEHIND_MS ((int64_t)SESS_DURATION_MAX * 60000)
+/* How far past the window the next entering occurrence is looked for. */
+#define SESS_UPCOMING_HORIZON_MS (8LL * 86400000)
+enum err sess_list_upcoming(struct ctx *c, const char *ws_id, int64_t now, struct session **out,
+			    size_t *n, int64_t *until);
+/*
+ * Pure: v[0..n) is every live session and occurrence starting in the #15 window at now
+ * (ended ones included), next_start the earliest start after the window's end (INT64_MAX:
+ * none). Returns the earliest instant > now at which the answer can change: an included
+ * item leaving (endsAt passed, or its start leaving the window behind) or the next start
+ * entering the 12-hour window.
+ */
+int64_t sess_upcoming_until(int64_t now, const struct session *v, size_t n, int64_t next_start);
 /* Materialised sessions with start ≥ from, by start and id, at most max, with servers. */
 enum err sess_list_from(struct ctx *c, const char *ws_id, int64_t from, size_t max,
 			struct session **out, size_t *n);

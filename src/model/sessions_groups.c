@@ -36,8 +36,11 @@ static const char SQL_G_SESSION_USE[] = "SELECT COUNT(*) FROM sessions WHERE wor
 #define T_COLS                                                                                 \
 	"id, name, description, role_group_ids, timezone, recurrence, weekdays, local_minute,"  \
 	" duration_minutes, appears_before, place_id, game_id, created_at, updated_at"
+/* The list walks session_templates_created (0015) in order; one template is a key lookup. */
 static const char SQL_T_LIST[] = "SELECT " T_COLS " FROM session_templates WHERE workspace_id = ?"
-				 " AND (? IS NULL OR id = ?) ORDER BY created_at, id";
+				 " ORDER BY created_at, id";
+static const char SQL_T_GET[] = "SELECT " T_COLS " FROM session_templates WHERE workspace_id = ?"
+				" AND id = ?";
 static const char SQL_T_COUNT[] = "SELECT COUNT(*) FROM session_templates WHERE workspace_id = ?";
 static const char SQL_T_INSERT[] =
 	"INSERT INTO session_templates (workspace_id, id, name, description, role_group_ids,"
@@ -148,9 +151,10 @@ static enum err
 templates_query(struct ctx *c, const char *ws_id, const char *id, struct sess_template **out,
 		size_t *n)
 {
-	const struct val args[] = { V_TEXT(ws_id), V_TEXT(id), V_TEXT(id) };
+	const struct val args[] = { V_TEXT(ws_id), V_TEXT(id) };
 	struct rows rs;
-	enum err err = store_query(c->store, c->arena, SQL_T_LIST, args, nitems(args), &rs);
+	enum err err = store_query(c->store, c->arena, id ? SQL_T_GET : SQL_T_LIST, args,
+				   id ? 2 : 1, &rs);
 
 	if (err)
 		return err;
