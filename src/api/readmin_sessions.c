@@ -95,25 +95,14 @@ write_server(struct jw *w, const struct sess_server *x)
 	jw_obj_end(w);
 }
 
-/* session.claims: users holding any claim on any server, each once, in first-claim order. */
+/* session.claims: users holding any claim on any server, each once (the model's list). */
 static void
 write_claimants(struct jw *w, const struct session *s)
 {
 	jw_key(w, "claims");
 	jw_arr(w);
-	for (size_t i = 0; i < s->n_servers; i++)
-		for (size_t j = 0; j < s->servers[i].n_claims; j++) {
-			const char *u = s->servers[i].claims[j].user_id;
-			bool seen = false;
-			for (size_t a = 0; a <= i && !seen; a++)
-				for (size_t b = 0; b < s->servers[a].n_claims && !seen; b++) {
-					if (a == i && b == j)
-						break;
-					seen = strcmp(s->servers[a].claims[b].user_id, u) == 0;
-				}
-			if (!seen)
-				jw_str(w, u);
-		}
+	for (size_t i = 0; i < s->n_claimants; i++)
+		jw_str(w, s->claimants[i]);
 	jw_arr_end(w);
 }
 
@@ -329,6 +318,22 @@ sessions_upcoming(struct req *r)
 	return ERR_OK;
 }
 
+/*
+ * sess_get as a loader key sees it: an occurrence not yet materialised exists only within the
+ * key horizon (sess_key_in_horizon), so a key cannot reach, and #17 cannot store, sessions far
+ * in the future or the past. Outside it the answer is that of an unknown session.
+ */
+static enum err
+session_of_key(struct req *r, const char *ws_id, const char *ref, struct session *s)
+{
+	enum err err = sess_get(&r->ctx, ws_id, ref, s);
+
+	if (!err && s->id == NULL && !sess_key_in_horizon(r->ctx.now, s->starts_at))
+		err = ctx_fail(&r->ctx, ERR_RESOURCE_NOT_FOUND, "sessionId",
+			       "is outside the occurrence horizon");
+	return err;
+}
+
 static enum err
 check_ref(struct req *r, const char **ref)
 {
@@ -350,7 +355,7 @@ session_get(struct req *r)
 	if (!err)
 		err = workspace_of_key(&r->ctx, &ws);
 	if (!err)
-		err = sess_get(&r->ctx, ws.cm.id, ref, &s);
+		err = session_of_key(r, ws.cm.id, ref, &s);
 	if (err == ERR_RESOURCE_NOT_FOUND) {
 		r->ctx.fail = (struct fail){ 0 };
 		jw_knull(&r->w, "session");
@@ -386,7 +391,7 @@ server_create(struct req *r)
 	r->ctx.actor.roblox_actor_id = NULL;
 	err = workspace_of_key(&r->ctx, &ws);
 	if (!err)
-		err = sess_get(&r->ctx, ws.cm.id, ref, &s);
+		err = session_of_key(r, ws.cm.id, ref, &s);
 	if (err == ERR_RESOURCE_NOT_FOUND)
 		return readmin_fail(r, err, 404, NO_SESSION);
 	if (!err && s.ends_at < r->ctx.now)
@@ -443,6 +448,8 @@ claim_refused(struct req *r, enum sess_claim_refusal why)
 		return readmin_fail(r, ERR_RANK_TOO_LOW, 409, "Rank below the subrole minimum");
 	case CLAIM_FULL:
 		return readmin_fail(r, ERR_SUBROLE_FULL, 409, "Subrole is full");
+	case CLAIM_SERVER_FULL: /* SESS_CLAIMS_PER_SERVER_MAX; Roster decision */
+		return readmin_fail(r, ERR_LIMIT_REACHED, 409, "Server is full");
 	case CLAIM_OK:
 		break;
 	}
@@ -474,7 +481,7 @@ role_claim(struct req *r)
 	r->ctx.actor.roblox_actor_id = in.user_id;
 	err = workspace_of_key(&r->ctx, &ws);
 	if (!err)
-		err = sess_get(&r->ctx, ws.cm.id, ref, &s);
+		err = session_of_key(r, ws.cm.id, ref, &s);
 	if (err == ERR_RESOURCE_NOT_FOUND)
 		return readmin_fail(r, err, 404, NO_SESSION);
 	if (!err)

@@ -710,6 +710,8 @@ claims_put(struct req *r)
 		return ERR_RANK_TOO_LOW;
 	case CLAIM_FULL:
 		return ERR_SUBROLE_FULL;
+	case CLAIM_SERVER_FULL: /* SESS_CLAIMS_PER_SERVER_MAX, even with override */
+		return ERR_LIMIT_REACHED;
 	}
 	return ERR_INTERNAL;
 }

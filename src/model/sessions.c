@@ -77,19 +77,23 @@ static const char SQL_RS_LIVE[] = "SELECT job_id FROM running_servers WHERE work
 				  " AND id = ? AND ended_at IS NULL";
 /*
  * The claim as one conditional statement: it inserts (or moves the user's claim on this
- * server to the new subrole) only while fewer than max others hold the subrole there; max 0
- * means unlimited. No row changed = full.
+ * server to the new subrole) only while fewer than max others hold the subrole there (max 0
+ * means unlimited) and fewer than SESS_CLAIMS_PER_SERVER_MAX others hold any claim on the
+ * server. No row changed = full; SQL_CL_OTHERS then tells which limit it was.
  */
 static const char SQL_CL_UPSERT[] =
 	"INSERT INTO session_claims (workspace_id, session_id, server_id, roblox_user_id,"
 	" role_group_id, subrole_id, state, claim_id, claimed_at, claimed_by)"
-	" SELECT ?, ?, ?, ?, ?, ?, 'none', ?, ?, ? WHERE ? = 0 OR (SELECT COUNT(*) FROM"
+	" SELECT ?, ?, ?, ?, ?, ?, 'none', ?, ?, ? WHERE (? = 0 OR (SELECT COUNT(*) FROM"
 	" session_claims WHERE workspace_id = ? AND server_id = ? AND subrole_id = ?"
-	" AND roblox_user_id <> ?) < ?"
+	" AND roblox_user_id <> ?) < ?) AND (SELECT COUNT(*) FROM session_claims"
+	" WHERE workspace_id = ? AND server_id = ? AND roblox_user_id <> ?) < ?"
 	" ON CONFLICT (workspace_id, server_id, roblox_user_id) DO UPDATE SET"
 	" role_group_id = excluded.role_group_id, subrole_id = excluded.subrole_id,"
 	" state = 'none', claim_id = excluded.claim_id, claimed_at = excluded.claimed_at,"
 	" claimed_by = excluded.claimed_by";
+static const char SQL_CL_OTHERS[] = "SELECT COUNT(*) FROM session_claims WHERE workspace_id = ?"
+				    " AND server_id = ? AND roblox_user_id <> ?";
 static const char SQL_CL_STATE[] = "UPDATE session_claims SET state = ? WHERE workspace_id = ?"
 				   " AND server_id = ? AND roblox_user_id = ?";
 static const char SQL_CL_DELETE[] = "DELETE FROM session_claims WHERE workspace_id = ?"
@@ -189,10 +193,74 @@ cmp_session_id(const void *a, const void *b)
 	return strcmp((*x)->id, (*y)->id);
 }
 
+static int
+cmp_server_id(const void *a, const void *b)
+{
+	const struct sess_server *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+/* A claimant and where it was met: server order, then claim order within the server. */
+struct claimant {
+	const char *user;
+	size_t ord;
+};
+
+static int
+cmp_claimant_user(const void *a, const void *b)
+{
+	const struct claimant *x = a, *y = b;
+	int d = strcmp(x->user, y->user);
+
+	return d ? d : (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+static int
+cmp_claimant_ord(const void *a, const void *b)
+{
+	const struct claimant *x = a, *y = b;
+
+	return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+/*
+ * s->claimants from its servers' claims: each user once, at its first claim in server order.
+ * Sorting by user keeps this O(k log k) for k claims (a session may hold 50 servers x
+ * SESS_CLAIMS_PER_SERVER_MAX of them).
+ */
+static void
+set_claimants(struct ctx *c, struct session *s)
+{
+	struct claimant *v;
+	size_t k = 0, m = 0;
+
+	for (size_t i = 0; i < s->n_servers; i++)
+		k += s->servers[i].n_claims;
+	s->claimants = NULL;
+	s->n_claimants = 0;
+	if (k == 0)
+		return;
+	v = arena_alloc(c->arena, k * sizeof(*v));
+	for (size_t i = 0, o = 0; i < s->n_servers; i++)
+		for (size_t j = 0; j < s->servers[i].n_claims; j++, o++)
+			v[o] = (struct claimant){ s->servers[i].claims[j].user_id, o };
+	qsort(v, k, sizeof(*v), cmp_claimant_user);
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || strcmp(v[i].user, v[m - 1].user) != 0)
+			v[m++] = v[i];
+	qsort(v, m, sizeof(*v), cmp_claimant_ord);
+	s->claimants = arena_alloc(c->arena, m * sizeof(*s->claimants));
+	for (size_t i = 0; i < m; i++)
+		s->claimants[i] = v[i].user;
+	s->n_claimants = m;
+}
+
 /*
  * Hangs servers (rows sv) and claims (rows cl) onto sessions v[0..n). Servers come in creation
  * order within their session (ordered by the session's start first, so that SQLite walks the
  * sessions_starts index instead of every server of the workspace); claims by claim time.
+ * Sessions and servers are found by binary search, so this is O((servers + claims) log n).
  */
 static void
 attach_servers(struct ctx *c, struct session *v, size_t n, const struct rows *sv,
@@ -200,7 +268,8 @@ attach_servers(struct ctx *c, struct session *v, size_t n, const struct rows *sv
 {
 	struct session **by_id = arena_alloc(c->arena, (n + 1) * sizeof(*by_id));
 	struct sess_server **all = arena_alloc(c->arena, (sv->n + 1) * sizeof(*all));
-	size_t m = 0;
+	struct sess_server **hit_of = arena_alloc(c->arena, (cl->n + 1) * sizeof(*hit_of));
+	size_t m = 0, ns = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (v[i].id != NULL)
@@ -222,7 +291,6 @@ attach_servers(struct ctx *c, struct session *v, size_t n, const struct rows *sv
 		struct session key = { .id = rows_text(sv, i, 0) }, *kp = &key, **hit;
 		struct sess_server *x;
 		hit = bsearch(&kp, by_id, m, sizeof(*by_id), cmp_session_id);
-		all[i] = NULL;
 		if (hit == NULL)
 			continue;
 		x = &(*hit)->servers[(*hit)->n_servers++];
@@ -233,30 +301,36 @@ attach_servers(struct ctx *c, struct session *v, size_t n, const struct rows *sv
 		x->linked_job_id = rows_text(sv, i, 4);
 		x->linked_by = rows_text(sv, i, 5);
 		x->created_at = rows_int(sv, i, 6);
-		all[i] = x;
+		all[ns++] = x;
 	}
-	/* Claims: servers are few per session; a linear match per claim is cheap enough. */
-	for (size_t i = 0; i < sv->n; i++) {
-		size_t cnt = 0;
-		if (all[i] == NULL)
+	/* Claims: count per server, give each server one array, then fill in row order. */
+	qsort(all, ns, sizeof(*all), cmp_server_id);
+	for (size_t j = 0; j < cl->n; j++) {
+		struct sess_server key = { .id = rows_text(cl, j, 0) }, *kp = &key, **hit;
+		hit = bsearch(&kp, all, ns, sizeof(*all), cmp_server_id);
+		hit_of[j] = hit ? *hit : NULL;
+		if (hit != NULL)
+			(*hit)->n_claims++;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		all[i]->claims = arena_alloc(c->arena, (all[i]->n_claims + 1) * sizeof(struct sess_claim));
+		all[i]->n_claims = 0;
+	}
+	for (size_t j = 0; j < cl->n; j++) {
+		struct sess_claim *k;
+		if (hit_of[j] == NULL)
 			continue;
-		for (size_t j = 0; j < cl->n; j++)
-			cnt += strcmp(rows_text(cl, j, 0), all[i]->id) == 0;
-		all[i]->claims = arena_alloc(c->arena, (cnt + 1) * sizeof(struct sess_claim));
-		for (size_t j = 0; j < cl->n && cnt > 0; j++) {
-			struct sess_claim *k;
-			if (strcmp(rows_text(cl, j, 0), all[i]->id) != 0)
-				continue;
-			k = &all[i]->claims[all[i]->n_claims++];
-			k->user_id = rows_text(cl, j, 1);
-			k->group_id = rows_text(cl, j, 2);
-			k->subrole_id = rows_text(cl, j, 3);
-			k->state = rows_text(cl, j, 4);
-			k->claim_id = rows_text(cl, j, 5);
-			k->claimed_by = rows_text(cl, j, 6);
-			k->claimed_at = rows_int(cl, j, 7);
-		}
+		k = &hit_of[j]->claims[hit_of[j]->n_claims++];
+		k->user_id = rows_text(cl, j, 1);
+		k->group_id = rows_text(cl, j, 2);
+		k->subrole_id = rows_text(cl, j, 3);
+		k->state = rows_text(cl, j, 4);
+		k->claim_id = rows_text(cl, j, 5);
+		k->claimed_by = rows_text(cl, j, 6);
+		k->claimed_at = rows_int(cl, j, 7);
 	}
+	for (size_t i = 0; i < m; i++)
+		set_claimants(c, by_id[i]);
 }
 
 static enum err
@@ -956,12 +1030,21 @@ sess_claim(struct ctx *c, const char *ws_id, const struct session *s, const char
 		V_TEXT(out->claim_id), V_INT(c->now),	      V_TEXT(in->claimed_by),
 		V_INT(sub.max_users), V_TEXT(ws_id),	      V_TEXT(server_id),
 		V_TEXT(sub.id),	      V_TEXT(in->user_id),    V_INT(sub.max_users),
+		V_TEXT(ws_id),	      V_TEXT(server_id),      V_TEXT(in->user_id),
+		V_INT(SESS_CLAIMS_PER_SERVER_MAX),
 	};
 	err = store_exec(c->store, SQL_CL_UPSERT, args, nitems(args), &changes);
 	if (err)
 		return err;
 	if (changes == 0) {
-		*refusal = CLAIM_FULL;
+		/* Same transaction, so this count is the one the statement saw. */
+		const struct val q[] = { V_TEXT(ws_id), V_TEXT(server_id), V_TEXT(in->user_id) };
+		struct rows rs;
+		err = store_query(c->store, c->arena, SQL_CL_OTHERS, q, nitems(q), &rs);
+		if (err)
+			return err;
+		*refusal = rows_int(&rs, 0, 0) >= SESS_CLAIMS_PER_SERVER_MAX ? CLAIM_SERVER_FULL
+									      : CLAIM_FULL;
 		return ERR_OK;
 	}
 	return audit_write(c, "workspace.sessionClaim.create", "sessionClaim", out->claim_id, ws_id,

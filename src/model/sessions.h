@@ -22,6 +22,8 @@
 #define SESS_TEMPLATES_MAX 500  /* ≤ 500 templates */
 #define SESS_SUBROLES_MAX 50    /* subroles[] ≤ 50 */
 #define SESS_SERVERS_MAX 50     /* readmin-compat.md §3.4 #17: Server limit reached (50) */
+/* Claims on one server in all, so maxUsers 0 (unlimited) still bounds rows (docs/sessions.md). */
+#define SESS_CLAIMS_PER_SERVER_MAX 500
 #define SESS_MAX_USERS 100      /* maxUsers 0-100, 0 = unlimited */
 #define SESS_DURATION_MAX 1440  /* durationMinutes and appearsMinutesBefore 0-1440 */
 #define SESS_NAME_MAX 100
@@ -66,6 +68,15 @@ const char *sess_recurrence_name(enum sess_recurrence k);
 bool sess_key_parse(const char *key, char tid[ID_LEN + 1], int64_t *start_ms);
 /* Formats the key into the arena. */
 const char *sess_key_format(struct arena *a, const char *template_id, int64_t start_ms);
+/*
+ * The occurrences a loader key may reach before they are materialised: starts in
+ * [now - SESS_KEY_BEHIND_MS, now + SESS_KEY_AHEAD_MS], both ends included. The look-back is
+ * #15's (an older start has ended); the look-ahead bounds how many session rows one key can
+ * make (templates x 32 days). Materialised sessions are reachable by key at any start.
+ */
+#define SESS_KEY_AHEAD_MS (31LL * 86400000)
+#define SESS_KEY_BEHIND_MS (1440LL * 60000)
+bool sess_key_in_horizon(int64_t now, int64_t start);
 
 /* ---- helpers shared by model/sessions*.c ------------------------------------------------ */
 
@@ -178,6 +189,9 @@ struct session {
 	bool one_off;
 	struct sess_server *servers; /* by creation */
 	size_t n_servers;
+	/* session.claims: users with any claim, each once, in first-claim order (servers, claims) */
+	const char **claimants;
+	size_t n_claimants;
 };
 
 /*
@@ -268,6 +282,7 @@ enum sess_claim_refusal {
 	CLAIM_LOCKED,      /* current claim on another claimOnce subrole */
 	CLAIM_RANK_LOW,    /* rank below minRank */
 	CLAIM_FULL,        /* maxUsers others hold it */
+	CLAIM_SERVER_FULL, /* SESS_CLAIMS_PER_SERVER_MAX others hold a claim on the server */
 };
 
 struct sess_claim_input {
@@ -279,7 +294,8 @@ struct sess_claim_input {
 /*
  * Claims a subrole on server_id of s: one claim per user per server; a different subrole
  * replaces the old claim (state none); the same one is a replay that changes nothing.
- * The write is one conditional statement, so maxUsers holds under concurrency.
+ * The write is one conditional statement, so maxUsers and SESS_CLAIMS_PER_SERVER_MAX hold
+ * under concurrency (a move of the user's own claim never counts against either).
  * *refusal is set and ERR_OK returned when refused; then nothing is written.
  */
 enum err sess_claim(struct ctx *c, const char *ws_id, const struct session *s,

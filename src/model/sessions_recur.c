@@ -145,3 +145,10 @@ sess_key_format(struct arena *a, const char *template_id, int64_t start_ms)
 {
 	return arena_printf(a, "%s-%lld", template_id, (long long)floor_div(start_ms, 1000));
 }
+
+bool
+sess_key_in_horizon(int64_t now, int64_t start)
+{
+	/* start comes from a parsed key (year 9999 at most) and now from the clock: no overflow. */
+	return start >= now - SESS_KEY_BEHIND_MS && start - SESS_KEY_AHEAD_MS <= now;
+}

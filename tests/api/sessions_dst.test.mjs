@@ -2,8 +2,10 @@
 // (readmin-compat.md §4.11; §6 checklist items 60-62; issue 6): Europe/London and
 // America/New_York on their 2026 transition dates, a template at 01:30 on a spring-forward
 // day (a skipped time moves forward by the gap; a repeated one takes its earlier instant).
-// 2026 windows are read with the management list's from/to and with occurrence keys, which do
-// not depend on "now"; the upcoming check moves the clock to London's 2027 change.
+// 2026 windows are read with the management list's from/to, which does not depend on "now", and
+// with occurrence keys, which a loader key reaches only within [now - 1440 min, now + 31 days]
+// (docs/sessions.md): each key read first sets the clock to an hour before that start, so the
+// clock moves back and forth in 2026; the upcoming check then moves it to London's 2027 change.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ok, secs } from './lib/sessions.mjs';
@@ -12,7 +14,10 @@ import { expectError } from './lib/harness.mjs';
 let F;
 const starts = async (t, from, to) =>
   ok(await F.mgmt(F.A, 'GET', `/sessions?templateId=${t.id}&from=${from}&to=${to}&pageSize=100`)).sessions.map((s) => s.startsAt);
-const placeholder = async (t, isoStart) => ok(await F.rmA.get(`/sessions/${t.id}-${secs(isoStart)}`)).session;
+const placeholder = async (t, isoStart) => {
+  F.clock.at(new Date(Date.parse(isoStart) - 3600000).toISOString());
+  return ok(await F.rmA.get(`/sessions/${t.id}-${secs(isoStart)}`)).session;
+};
 
 before(async () => { F = await setup(); });
 after(async () => { await F?.srv.stop(); });

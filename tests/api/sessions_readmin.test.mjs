@@ -267,7 +267,21 @@ test('71, 72: a repeated claim keeps its claimId; leaving a claimOnce subrole is
   assert.deepEqual(b, a, 'same claimId and claimedAt');
   // 301 moves from Any to Pair's... Pair is full: still 409 full, old claim kept.
   reason(await claim(F.rmA, s._id, server, { roleId: G1.id, subroleId: sub(G1, 'Pair').id, userId: '301' }), 409, 'Subrole is full');
-  // A different subrole replaces the old claim (state none, new claimId).
+  // A different subrole replaces the old claim (state none, new claimId): 11 (rank 50) moves
+  // from Helper (claimed in 69, set to current here) to Any, which is not claimOnce.
+  const old = F.sql(`SELECT subrole_id, claim_id, claimed_at FROM session_claims WHERE server_id = '${server}' AND roblox_user_id = '11'`);
+  assert.deepEqual(old.map((k) => k.subrole_id), [sub(G1, 'Helper').id]);
+  ok(await F.mgmt(F.A, 'PATCH', `/sessions/${s._id}/servers/${server}/claims/11`, { body: { state: 'current' } }));
+  now = F.clock.at('2027-01-04T12:06:00.000Z');
+  const mv = ok(await claim(F.rmA, s._id, server, { ...any, userId: '11' })).claim;
+  assert.equal(mv.claimedRole, any.subroleId);
+  assert.equal(mv.state, 'none');
+  assert.equal(mv.claimedBy, '11');
+  assert.match(mv.claimId, /^[0-9a-f]{24}$/);
+  assert.notEqual(mv.claimId, old[0].claim_id);
+  assert.ok(Date.parse(mv.claimedAt) > old[0].claimed_at, mv.claimedAt);
+  assert.deepEqual(F.sql(`SELECT subrole_id, claim_id, state FROM session_claims WHERE server_id = '${server}' AND roblox_user_id = '11'`),
+    [{ subrole_id: any.subroleId, claim_id: mv.claimId, state: 'none' }], 'the old claim is gone');
   const holder = F.sql(`SELECT roblox_user_id FROM session_claims WHERE server_id = '${server}' AND subrole_id = '${sub(G1, 'Host').id}'`)[0].roblox_user_id;
   reason(await claim(F.rmA, s._id, server, { ...any, userId: holder }), 409, 'Claim is locked');
   const moved = ok(await claim(F.rmA, s._id, '' + server, { roleId: G1.id, subroleId: sub(G1, 'Host').id, userId: holder })).claim;
@@ -277,6 +291,8 @@ test('71, 72: a repeated claim keeps its claimId; leaving a claimOnce subrole is
   assert.ok(got.claims.includes('11'));
   assert.equal(new Set(got.claims).size, got.claims.length, 'each user once');
   assert.deepEqual(got.servers[server].claims['301'], a);
+  assert.deepEqual(got.servers[server].claims['11'], mv);
+  assert.equal(got.claims.filter((u) => u === '11').length, 1, '11 listed once after the move');
   assert.equal(F.sql(`SELECT COUNT(*) AS n FROM session_claims WHERE server_id = '${server}' AND roblox_user_id = '301'`)[0].n, 1);
 });
 

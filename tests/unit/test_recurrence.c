@@ -265,6 +265,24 @@ test_attended(void)
 	rmdir(dir);
 }
 
+/* The loader-key horizon [now - 1440 min, now + 31 days], both ends included, to the ms. */
+static void
+test_key_horizon(void)
+{
+	const int64_t now = 1799064000000LL; /* 2027-01-04T12:00:00Z */
+	const int64_t day = 86400000LL;
+
+	ok(sess_key_in_horizon(now, now), "now is inside");
+	ok(sess_key_in_horizon(now, now + 31 * day), "now + 31 days is inside");
+	ok(!sess_key_in_horizon(now, now + 31 * day + 1), "1 ms past now + 31 days is outside");
+	ok(sess_key_in_horizon(now, now - 1440 * 60000LL), "now - 1440 min is inside");
+	ok(!sess_key_in_horizon(now, now - 1440 * 60000LL - 1), "1 ms before the look-back is outside");
+	ok(!sess_key_in_horizon(now, 32472212400000LL), "year 2999 is outside");
+	ok(!sess_key_in_horizon(now, 253402282800000LL), "year 9999 is outside");
+	ok(!sess_key_in_horizon(now, 1000), "1970 is outside");
+	is_int(SESS_KEY_BEHIND_MS, SESS_UPCOMING_BEHIND_MS, "look-back is #15's");
+}
+
 int
 main(void)
 {
@@ -272,6 +290,7 @@ main(void)
 	test_new_york();
 	test_weekly_sets();
 	test_parsers();
+	test_key_horizon();
 	test_attended();
 	return tap_done();
 }
