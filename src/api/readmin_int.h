@@ -25,4 +25,12 @@ enum err readmin_ignored(struct req *r);
 enum err readmin_roblox_fail(struct req *r, enum roblox_result res, int nf_status,
 			     const char *not_found);
 
+/*
+ * The members of W (§2) into the object that is open: one writer for every route that
+ * answers a workspace (#10, createServer, getServer). staff: the trackedStaff ids.
+ */
+struct workspace;
+void readmin_write_w(struct jw *w, const struct workspace *ws, const char *const *staff,
+		     size_t n_staff);
+
 #endif

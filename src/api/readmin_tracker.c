@@ -135,72 +135,6 @@ server_limit(struct req *r)
 
 /* --- W (§2) -------------------------------------------------------------------------------- */
 
-/*
- * The members of W, written into the object that is open. The same writer as
- * api/readmin_activity.c's (static there); kept byte-identical so both routes answer one W.
- */
-static void
-write_w_members(struct jw *w, const struct workspace *ws, const char *const *staff,
-		size_t n_staff)
-{
-	jw_kstr(w, "_id", ws->cm.id);
-	jw_kstr(w, "groupId", ws->cm.roblox_group_id ? ws->cm.roblox_group_id : "");
-	jw_kstr(w, "groupName", ws->roblox_group_name ? ws->roblox_group_name : ws->cm.name);
-	jw_key(w, "owner");
-	jw_obj(w);
-	jw_kstr(w, "reAdminId", ws->created_by);
-	jw_kstr(w, "robloxId", ws->created_by_roblox_id ? ws->created_by_roblox_id : "");
-	jw_obj_end(w);
-	jw_kint(w, "minSyncRole", ws->min_sync_rank);
-	jw_kstr(w, "loaderId", "no-sir");
-	jw_kint(w, "currentDistribution", ws->dist_current);
-	jw_kstr(w, "distributionPeriod", ws->dist_period);
-	jw_kint(w, "distributionDay", ws->dist_weekday);
-	jw_kstr(w, "distributionTimezone", ws->timezone);
-	jw_kbool(w, "distributionDMs", false);
-	jw_key(w, "premium");
-	jw_obj(w);
-	jw_kbool(w, "is", true);
-	jw_kstr(w, "subscriptionId", "");
-	jw_kstr(w, "planType", "enterprise");
-	jw_key(w, "managedBy");
-	jw_obj(w);
-	jw_kstr(w, "robloxId", "");
-	jw_kstr(w, "customerId", "");
-	jw_obj_end(w);
-	jw_obj_end(w);
-	jw_key(w, "tags");
-	jw_arr(w);
-	jw_arr_end(w);
-	jw_ktime(w, "created", ws->cm.created_at);
-	jw_kbool(w, "syncing", false);
-	jw_ktime(w, "lastSynced", ws->last_synced_at);
-	jw_key(w, "trackedStaff");
-	jw_arr(w);
-	for (size_t i = 0; i < n_staff; i++)
-		jw_str(w, staff[i]);
-	jw_arr_end(w);
-	jw_kstr(w, "brandColor", ws->brand_color);
-	jw_kint(w, "overrideRoleMaximumSize", 0);
-	jw_key(w, "banStatus");
-	jw_obj(w);
-	jw_kbool(w, "is", false);
-	jw_kstr(w, "reason", "");
-	jw_kstr(w, "bannedBy", "");
-	jw_obj_end(w);
-	jw_key(w, "privacySettings");
-	jw_obj(w);
-	jw_kbool(w, "trackStaffOnly", ws->track_staff_only);
-	jw_kbool(w, "requireConsent", ws->require_consent);
-	jw_obj_end(w);
-	jw_key(w, "enabledModules");
-	jw_obj(w);
-	jw_kbool(w, "orders", ws->module_orders);
-	jw_obj_end(w);
-	jw_kbool(w, "enableModerationDashboard", ws->module_moderation);
-	jw_kint(w, "afkTime", ws->afk_timeout_seconds);
-}
-
 static enum err
 write_w(struct req *r, const struct workspace *ws)
 {
@@ -212,7 +146,7 @@ write_w(struct req *r, const struct workspace *ws)
 		return err;
 	jw_key(&r->w, "workspace");
 	jw_obj(&r->w);
-	write_w_members(&r->w, ws, staff, n);
+	readmin_write_w(&r->w, ws, staff, n);
 	jw_obj_end(&r->w);
 	return ERR_OK;
 }
