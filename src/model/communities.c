@@ -76,26 +76,60 @@ static const char SQL_KEYS_ALL[] =
 /*
  * A12: rank 0 = an exact id, Roblox id or username; 1 = a username prefix; 2 = any other
  * username substring. Usernames are matched through the lowercased username_key. Each rank is
- * its own ordered, limited branch over the (status, username_key, id) index, so a common term
- * stops after a few index entries and only a rare one reads the whole index; the outer query
- * keeps each account's best rank; the exact matches are three branches so that each uses its
- * own unique index (an OR of them would read every active account). instr() matches the term literally, so %, _ and \ need no
- * escaping. Usernames are ASCII [A-Za-z0-9_.-], so every key with the prefix sorts below
- * prefix || '~'.
+ * its own ordered branch limited to limit + 1 rows; the outer query keeps each account's best
+ * rank. The exact matches are three branches so that each uses its own unique index (an OR of
+ * them would read every active account); prefixes are a range of users_active_name, and
+ * usernames are ASCII [A-Za-z0-9_.-], so every key with the prefix sorts below prefix || '~'.
+ * instr() matches the term literally, so %, _ and \ need no escaping. Only the rank 2 branch
+ * differs by term length (below).
  */
-static const char SQL_USER_SEARCH[] =
-	"SELECT m.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color,"
-	" COALESCE(r.level, 0), u.status, MIN(m.rk) AS rk"
-	" FROM (SELECT id, 0 AS rk FROM users WHERE id = ? AND status = 'active'"
-	"       UNION ALL SELECT id, 0 FROM users WHERE roblox_user_id = ? AND status = 'active'"
-	"       UNION ALL SELECT id, 0 FROM users WHERE username_key = ? AND status = 'active'"
-	"       UNION ALL SELECT * FROM (SELECT id, 1 FROM users WHERE status = 'active'"
+#define USER_SEARCH_HEAD                                                                       \
+	"SELECT m.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color,"                \
+	" COALESCE(r.level, 0), u.status, MIN(m.rk) AS rk"                                      \
+	" FROM (SELECT id, 0 AS rk FROM users WHERE id = ? AND status = 'active'"               \
+	"       UNION ALL SELECT id, 0 FROM users WHERE roblox_user_id = ? AND status = 'active'" \
+	"       UNION ALL SELECT id, 0 FROM users WHERE username_key = ? AND status = 'active'"   \
+	"       UNION ALL SELECT * FROM (SELECT id, 1 FROM users WHERE status = 'active'"         \
 	"       AND username_key >= ? AND username_key < ? ORDER BY username_key, id LIMIT ?)"
+#define USER_SEARCH_TAIL                                                                       \
+	" JOIN users u ON u.id = m.id LEFT JOIN roles r ON r.id = u.role_id"                      \
+	" GROUP BY m.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color, r.level,"      \
+	" u.status, u.username_key ORDER BY rk, u.username_key, m.id LIMIT ?"
+/*
+ * 1-2 characters: the walk of users_active_name in order, as before 0018. Short terms are
+ * common in usernames, so the walk meets its limit early (posting lists of every 1- and
+ * 2-character piece would double the index for that). A term absent from the usernames
+ * walked the whole index: a term found at position 2 or later ends some stored piece (see
+ * 0018), so when none ends with it the walk gets LIMIT 0 (a condition in WHERE would be
+ * tested on every row). substr(tri, 2, length(term)) is the end of a 3-character piece for a
+ * 2-character term and its 2nd character for a 1-character one; substr(tri, 3) its 3rd.
+ */
+static const char SQL_USER_SEARCH_SHORT[] =
+	USER_SEARCH_HEAD
 	"       UNION ALL SELECT * FROM (SELECT id, 2 FROM users WHERE status = 'active'"
-	"       AND instr(username_key, ?) > 1 ORDER BY username_key, id LIMIT ?)) m"
-	" JOIN users u ON u.id = m.id LEFT JOIN roles r ON r.id = u.role_id"
-	" GROUP BY m.id, u.username, u.roblox_user_id, u.role_id, r.name, r.color, r.level, u.status,"
-	" u.username_key ORDER BY rk, u.username_key, m.id LIMIT ?";
+	"       AND instr(username_key, ?) > 1 ORDER BY username_key, id"
+	"       LIMIT CASE WHEN EXISTS (SELECT 1 FROM user_trigram_counts WHERE n > 0"
+	"       AND (substr(tri, 2, length(?)) = ? OR substr(tri, 3) = ?)) THEN ? ELSE 0 END)) m"
+	USER_SEARCH_TAIL;
+/*
+ * 3 characters or more (0018_user_trigrams): any username containing the term holds each of
+ * its trigrams, so the posting list of the rarest one (fewest accounts in
+ * user_trigram_counts; one no account holds ends the search) has every match. The list is
+ * kept in (username_key, user_id) order, the answer's, so the walk checks the real match on
+ * the posting row itself, the status on the account, and stops at the limit. The term's
+ * trigrams are cut by SQLite as the triggers cut the stored keys, so both agree on
+ * non-ASCII text.
+ */
+static const char SQL_USER_SEARCH_TRIGRAM[] =
+	USER_SEARCH_HEAD
+	"       UNION ALL SELECT * FROM (SELECT t.user_id, 2 FROM user_trigrams t"
+	"       JOIN users s ON s.id = t.user_id"
+	"       WHERE t.tri = (SELECT substr(?, p.i, 3) FROM user_trigram_pos p"
+	"       LEFT JOIN user_trigram_counts n ON n.tri = substr(?, p.i, 3)"
+	"       WHERE p.i <= length(?) - 2 ORDER BY COALESCE(n.n, 0), p.i LIMIT 1)"
+	"       AND instr(t.username_key, ?) > 1 AND s.status = 'active'"
+	"       ORDER BY t.username_key, t.user_id LIMIT ?)) m"
+	USER_SEARCH_TAIL;
 
 /* Ids collected for an error's details.ids. */
 struct idset {
@@ -350,6 +384,10 @@ community_user_search(struct ctx *c, const char *term, struct user **out, size_t
 {
 	const char *key = username_key(c->arena, term);
 	const char *upper = arena_printf(c->arena, "%s~", term);
+	/* Code points, as SQLite's substr() and length() count them for the trigrams. */
+	const char *sql = utf8_count(key, strlen(key)) >= 3 ? SQL_USER_SEARCH_TRIGRAM
+							    : SQL_USER_SEARCH_SHORT;
+	/* Both rank 2 branches take the key four times, then their limit. */
 	const struct val args[] = {
 		V_TEXT(term),
 		V_TEXT(term),
@@ -358,11 +396,14 @@ community_user_search(struct ctx *c, const char *term, struct user **out, size_t
 		V_TEXT(username_key(c->arena, upper)),
 		V_INT(COMMUNITY_SEARCH_LIMIT + 1),
 		V_TEXT(key),
+		V_TEXT(key),
+		V_TEXT(key),
+		V_TEXT(key),
 		V_INT(COMMUNITY_SEARCH_LIMIT + 1),
 		V_INT(COMMUNITY_SEARCH_LIMIT),
 	};
 	struct rows rows;
-	enum err err = store_query(c->store, c->arena, SQL_USER_SEARCH, args, nitems(args), &rows);
+	enum err err = store_query(c->store, c->arena, sql, args, nitems(args), &rows);
 
 	if (err)
 		return err;
