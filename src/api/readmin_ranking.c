@@ -4,7 +4,7 @@
  * workspace, and applied the per-key bucket (§1.6). Routes that call Roblox are `outbound`:
  * they read in one short transaction, call Roblox with none open, then re-check the key and
  * write the member record and audit entry in one write transaction (STYLE.md §1).
- * Ignored players (§4.5) are not checked: Roster has no ignored-player store yet.
+ * User-targeted routes answer an ignored player (§4.5, model/ignored.h) before any Roblox call.
  */
 #include <stdint.h>
 #include <string.h>
@@ -274,15 +274,26 @@ exile_manageable(const struct req *r, const struct ranking_ctx *k, const char *r
 	return false;
 }
 
-/* The member record after a successful rank change; audited by member_put. */
+static bool
+same_text(const char *x, const char *y)
+{
+	return (x == NULL && y == NULL) || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/*
+ * The member record after a rank change; audited by member_put. `changed`: the role was
+ * changed on Roblox. A local record that already read the new role is left as it is by
+ * member_put, so that Roblox write is audited here (§1.8: every Roblox write is audited).
+ */
 static enum err
 ranking_store_member(struct req *r, const struct ranking_ctx *k, const struct roblox_user *u,
-		     const char *role_id)
+		     const char *role_id, bool changed)
 {
 	struct ctx *c = &r->ctx;
 	struct member_input in = { 0 };
 	struct ws_member cur, out;
 	enum err err = member_get(c, k->ws.cm.id, u->id, &cur);
+	bool unchanged;
 
 	if (err && err != ERR_RESOURCE_NOT_FOUND)
 		return err;
@@ -291,9 +302,15 @@ ranking_store_member(struct req *r, const struct ranking_ctx *k, const struct ro
 	in.username = u->name ? u->name : err ? u->id : cur.username;
 	in.display_name = u->display_name ? u->display_name : err ? NULL : cur.display_name;
 	in.roblox_role_id = role_id;
+	unchanged = !err && strcmp(cur.username, in.username) == 0 &&
+		    same_text(cur.display_name, in.display_name) &&
+		    same_text(cur.roblox_role_id, role_id);
 	err = member_put(c, k->ws.cm.id, &in, &out);
 	if (err == ERR_UNKNOWN_IDS) /* the rank was deleted while Roblox was called */
 		return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
+	if (!err && changed && unchanged)
+		err = audit_write(c, "workspace.member.update", "member", u->id, k->ws.cm.id, NULL,
+				  json_kv(r->arena, "robloxRoleId", role_id, (const char *)NULL));
 	return err;
 }
 
@@ -328,6 +345,7 @@ ranking_set_role(struct req *r)
 	struct ranking_ctx k;
 	struct roblox_user u;
 	enum roblox_result res;
+	bool changed;
 	enum err err;
 
 	if (!user_id_ok(uid))
@@ -339,24 +357,27 @@ ranking_set_role(struct req *r)
 		err = set_role_check(r, &k, &target);
 	if (err)
 		return err;
+	/* "User not found." is the users/{id} answer only (§1.8); a 404 elsewhere is not it. */
 	res = roblox_user_get(&k.rb, uid, &u);
-	if (!res)
-		res = roblox_membership_find(&k.rb, uid, &m);
 	if (res)
 		return readmin_roblox_fail(r, res, 400, "User not found.");
+	res = roblox_membership_find(&k.rb, uid, &m);
+	if (res)
+		return readmin_roblox_fail(r, res, 0, NULL);
 	if (m.path == NULL)
 		return readmin_fail(r, ERR_INVALID_FIELD, 400, "User is not in the group.");
 	if (!target_manageable(r, &k, m.role_id))
 		return readmin_fail(r, ERR_FORBIDDEN, 401, "User's current rank is not manageable by this key.");
 	/* Idempotent (§3.1 #2): the current role again answers the same without a write. */
-	if (strcmp(m.role_id, target->roblox_role_id) != 0) {
+	changed = strcmp(m.role_id, target->roblox_role_id) != 0;
+	if (changed) {
 		res = roblox_membership_set_role(&k.rb, m.path, target->roblox_role_id);
 		if (res)
 			return readmin_roblox_fail(r, res, 0, NULL);
 	}
 	err = ranking_recheck(r, &k, flag_ranking, "Ranking is not enabled for this key.");
 	if (!err)
-		err = ranking_store_member(r, &k, &u, target->roblox_role_id);
+		err = ranking_store_member(r, &k, &u, target->roblox_role_id, changed);
 	if (err)
 		return err;
 	jw_kstr(&r->w, "message", "Ranking request completed.");
@@ -392,10 +413,11 @@ ranking_exile(struct req *r)
 	if (k.ignored)
 		return readmin_ignored(r);
 	res = roblox_user_get(&k.rb, uid, &u);
-	if (!res)
-		res = roblox_membership_find(&k.rb, uid, &m);
 	if (res)
 		return readmin_roblox_fail(r, res, 400, "User not found.");
+	res = roblox_membership_find(&k.rb, uid, &m);
+	if (res)
+		return readmin_roblox_fail(r, res, 0, NULL);
 	if (m.path != NULL) {
 		if (!exile_manageable(r, &k, m.role_id))
 			return readmin_fail(r, ERR_FORBIDDEN, 401,
@@ -407,6 +429,10 @@ ranking_exile(struct req *r)
 	err = ranking_recheck(r, &k, flag_exile, "Exile users is not enabled for this key.");
 	if (!err)
 		err = member_remove(&r->ctx, k.ws.cm.id, uid, &removed);
+	/* An exile on Roblox of a user with no local record is still audited (§1.8). */
+	if (!err && m.path != NULL && !removed)
+		err = audit_write(&r->ctx, "workspace.member.delete", "member", uid, k.ws.cm.id,
+				  NULL, NULL);
 	if (err)
 		return err;
 	jw_kstr(&r->w, "message", "User has been exiled.");

@@ -4,7 +4,7 @@
  * `outbound`: it reads in one short transaction, re-ranks on Roblox with none open when the
  * item is not pending and names a `role`, then re-checks the key and stores the member record,
  * the item and their audit entries in one write transaction; a failed call stores nothing.
- * Ignored players (§4.5) are not checked: Roster has no ignored-player store yet.
+ * An ignored subject (§4.5, model/ignored.h) is answered before any Roblox call.
  */
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #include "auth/secret.h"
 #include "core/id.h"
 #include "core/utf8.h"
+#include "model/audit.h"
 #include "model/gamekeys.h"
 #include "model/ignored.h"
 #include "model/members.h"
@@ -199,6 +200,7 @@ struct post_ctx {
 	const char *rank_from;        /* the subject's role id, "0" when unknown */
 	struct roblox_user user;      /* the subject on Roblox, when re-ranking */
 	bool rerank;
+	bool changed; /* the role was changed on Roblox */
 	bool ignored; /* the subject is in the ignored set (§4.5) */
 	char hash[SECRET_HASH_HEX + 1];
 };
@@ -306,6 +308,7 @@ post_rerank(struct req *r, const struct post_in *in, struct post_ctx *k)
 	if (strcmp(sm.role_id, k->target->roblox_role_id) == 0)
 		return ERR_OK;
 	res = roblox_membership_set_role(&k->rb, sm.path, k->target->roblox_role_id);
+	k->changed = res == RBX_OK;
 	return res ? readmin_roblox_fail(r, res, 400, NULL) : ERR_OK;
 }
 
@@ -328,7 +331,17 @@ post_recheck(struct req *r, const struct post_ctx *k)
 	return err;
 }
 
-/* The member record after a successful re-rank; audited by member_put. */
+static bool
+same_text(const char *x, const char *y)
+{
+	return (x == NULL && y == NULL) || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/*
+ * The member record after a successful re-rank; audited by member_put. A local record that
+ * already read the new role is left as it is by member_put, so a role change made on Roblox
+ * (k->changed) is audited here (§1.8: every Roblox write is audited).
+ */
 static enum err
 post_store_member(struct req *r, const struct post_ctx *k)
 {
@@ -336,6 +349,7 @@ post_store_member(struct req *r, const struct post_ctx *k)
 	struct member_input in = { 0 };
 	struct ws_member cur, out;
 	enum err err = member_get(c, k->ws.cm.id, k->user.id, &cur);
+	bool unchanged;
 
 	if (err && err != ERR_RESOURCE_NOT_FOUND)
 		return err;
@@ -346,9 +360,16 @@ post_store_member(struct req *r, const struct post_ctx *k)
 			  : err				 ? NULL
 							 : cur.display_name;
 	in.roblox_role_id = k->target->roblox_role_id;
+	unchanged = !err && strcmp(cur.username, in.username) == 0 &&
+		    same_text(cur.display_name, in.display_name) &&
+		    same_text(cur.roblox_role_id, in.roblox_role_id);
 	err = member_put(c, k->ws.cm.id, &in, &out);
 	if (err == ERR_UNKNOWN_IDS) /* the rank was deleted while Roblox was called */
 		return readmin_fail(r, ERR_RESOURCE_NOT_FOUND, 404, "Rank not found.");
+	if (!err && k->changed && unchanged)
+		err = audit_write(c, "workspace.member.update", "member", k->user.id, k->ws.cm.id,
+				  NULL, json_kv(r->arena, "robloxRoleId", in.roblox_role_id,
+						(const char *)NULL));
 	return err;
 }
 

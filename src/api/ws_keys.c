@@ -223,9 +223,10 @@ static const struct field no_fields[] = { { 0 } };
 
 static const struct qfield list_query[] = { QF_PAGE, QF_PAGE_SIZE, { 0 } };
 
+/* §6 intro: reads need view_workspace (+ workspaces:read); the lists never carry a secret. */
 #define KEYS_READ                                                                              \
 	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_READ,   \
-	.perm = PERM_MANAGE_WORKSPACE_KEYS, .query = list_query
+	.perm = PERM_VIEW_WORKSPACE, .query = list_query
 #define KEYS_WRITE                                                                             \
 	.surface = SURF_API, .auth = AUTH_COOKIE | AUTH_KEY, .scope = SCOPE_WORKSPACES_WRITE,  \
 	.perm = PERM_MANAGE_WORKSPACE_KEYS, .writes = true

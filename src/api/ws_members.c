@@ -267,15 +267,26 @@ rank_target(struct req *r, const struct rbx_step *k, const struct ws_rank **targ
 	return ERR_OK;
 }
 
-/* The member record after the change; the Roblox profile fills a record never seen before. */
+static bool
+same_text(const char *x, const char *y)
+{
+	return (x == NULL && y == NULL) || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/*
+ * The member record after the change; the Roblox profile fills a record never seen before.
+ * A local record that already read the new role is left as it is by member_put, so a role
+ * change made on Roblox (`changed`) is audited here (every Roblox write is audited).
+ */
 static enum err
 rank_store_member(struct req *r, const struct rbx_step *k, const struct roblox_user *u,
-		  const char *role_id, struct ws_member *out)
+		  const char *role_id, bool changed, struct ws_member *out)
 {
 	struct ctx *c = &r->ctx;
 	struct member_input in = { 0 };
 	struct ws_member cur;
 	enum err err = member_get(c, k->ws.cm.id, u->id, &cur);
+	bool unchanged;
 
 	if (err && err != ERR_RESOURCE_NOT_FOUND)
 		return err;
@@ -284,7 +295,14 @@ rank_store_member(struct req *r, const struct rbx_step *k, const struct roblox_u
 	in.username = u->name ? u->name : err ? u->id : cur.username;
 	in.display_name = u->display_name ? u->display_name : err ? NULL : cur.display_name;
 	in.roblox_role_id = role_id;
-	return member_put(c, k->ws.cm.id, &in, out);
+	unchanged = !err && strcmp(cur.username, in.username) == 0 &&
+		    same_text(cur.display_name, in.display_name) &&
+		    same_text(cur.roblox_role_id, role_id);
+	err = member_put(c, k->ws.cm.id, &in, out);
+	if (!err && changed && unchanged)
+		err = audit_write(c, "workspace.member.update", "member", u->id, k->ws.cm.id, NULL,
+				  json_kv(r->arena, "robloxRoleId", role_id, (const char *)NULL));
+	return err;
 }
 
 /* PUT …/members/{robloxUserId}/rank: changed on Roblox, then stored. */
@@ -298,6 +316,7 @@ members_rank(struct req *r)
 	struct rbx_step k;
 	const char *uid = req_param(r, 1);
 	enum roblox_result res;
+	bool changed;
 	enum err err = rbx_load(r, &k, false, NULL);
 
 	if (!err && !roblox_id_is_valid(uid))
@@ -315,14 +334,15 @@ members_rank(struct req *r)
 		return rbx_fail(r, &k, res);
 	if (m.path == NULL)
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "robloxUserId", "is not in the group");
-	if (strcmp(m.role_id, target->roblox_role_id) != 0) {
+	changed = strcmp(m.role_id, target->roblox_role_id) != 0;
+	if (changed) {
 		res = roblox_membership_set_role(&k.rb, m.path, target->roblox_role_id);
 		if (res)
 			return rbx_fail(r, &k, res);
 	}
 	err = rbx_recheck(r, &k, PERM_MANAGE_MEMBERS);
 	if (!err)
-		err = rank_store_member(r, &k, &u, target->roblox_role_id, &out);
+		err = rank_store_member(r, &k, &u, target->roblox_role_id, changed, &out);
 	if (err)
 		return err;
 	jw_key(&r->w, "member");
@@ -361,6 +381,10 @@ members_exile(struct req *r)
 	err = rbx_recheck(r, &k, PERM_MANAGE_MEMBERS);
 	if (!err)
 		err = member_remove(&r->ctx, k.ws.cm.id, uid, &removed);
+	/* The record went while Roblox was called: the exile there is still audited. */
+	if (!err && m.path != NULL && !removed)
+		err = audit_write(&r->ctx, "workspace.member.delete", "member", uid, k.ws.cm.id,
+				  NULL, NULL);
 	if (err)
 		return err;
 	jw_key(&r->w, "member");

@@ -5,6 +5,7 @@
  * subject on Roblox first: those routes are `outbound`, read in one short transaction, call
  * Roblox with none open, then re-check the actor, its permission and the workspace and store
  * everything in one write transaction. §6.2's Roblox answers; nothing is stored on a failure.
+ * `expiresInDays: null` means no expiry, like an absent field.
  */
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "auth/auth.h"
 #include "auth/perm.h"
 #include "core/id.h"
+#include "model/audit.h"
 #include "model/members.h"
 #include "model/staff_history.h"
 #include "model/users.h"
@@ -113,6 +115,7 @@ struct rerank {
 	struct rbx_step step;
 	const char *rank_from; /* the subject's role id, "0" when unknown */
 	struct roblox_user user;
+	bool changed; /* the role was changed on Roblox */
 };
 
 /* The subject's current role on Roblox, then the change unless it is already held. */
@@ -135,10 +138,21 @@ rerank_call(struct req *r, struct rerank *k, const char *user_id, const char *ro
 	if (strcmp(m.role_id, role_id) == 0)
 		return ERR_OK;
 	res = roblox_membership_set_role(&k->step.rb, m.path, role_id);
+	k->changed = res == RBX_OK;
 	return res ? rbx_fail(r, &k->step, res) : ERR_OK;
 }
 
-/* The member record after a successful re-rank; audited by member_put. */
+static bool
+same_text(const char *x, const char *y)
+{
+	return (x == NULL && y == NULL) || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/*
+ * The member record after a successful re-rank; audited by member_put. A local record that
+ * already read the new role is left as it is by member_put, so a role change made on Roblox
+ * (k->changed) is audited here (readmin-compat.md §1.8: every Roblox write is audited).
+ */
 static enum err
 rerank_store_member(struct req *r, const struct rerank *k, const char *role_id)
 {
@@ -146,6 +160,7 @@ rerank_store_member(struct req *r, const struct rerank *k, const char *role_id)
 	struct member_input in = { 0 };
 	struct ws_member cur, out;
 	enum err err = member_get(c, k->step.ws.cm.id, k->user.id, &cur);
+	bool unchanged;
 
 	if (err && err != ERR_RESOURCE_NOT_FOUND)
 		return err;
@@ -156,7 +171,15 @@ rerank_store_member(struct req *r, const struct rerank *k, const char *role_id)
 			  : err				 ? NULL
 							 : cur.display_name;
 	in.roblox_role_id = role_id;
-	return member_put(c, k->step.ws.cm.id, &in, &out);
+	unchanged = !err && strcmp(cur.username, in.username) == 0 &&
+		    same_text(cur.display_name, in.display_name) &&
+		    same_text(cur.roblox_role_id, role_id);
+	err = member_put(c, k->step.ws.cm.id, &in, &out);
+	if (!err && k->changed && unchanged)
+		err = audit_write(c, "workspace.member.update", "member", k->user.id,
+				  k->step.ws.cm.id, NULL,
+				  json_kv(r->arena, "robloxRoleId", role_id, (const char *)NULL));
+	return err;
 }
 
 /* --- POST …/staff-history ---------------------------------------------------------------------- */
@@ -204,7 +227,9 @@ create_input(struct req *r, struct staff_entry *e)
 	if (!staff_visibility_is_valid(e->visibility))
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "visibility",
 				"must be public, reasonHidden or hidden");
-	if (json_has(o, "expiresInDays") && !(days > 0 && days <= STAFF_EXPIRES_DAYS_MAX))
+	/* null is "no expiry", like an absent field (the row is F_NULLABLE, §6.4). */
+	if (json_has(o, "expiresInDays") && !json_is_null(o, "expiresInDays") &&
+	    !(days > 0 && days <= STAFF_EXPIRES_DAYS_MAX))
 		return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "expiresInDays",
 				"must be above 0 and at most 3650");
 	e->expires_at = days > 0 ? r->ctx.now + (int64_t)(days * DAY_MS) : 0;
@@ -259,6 +284,28 @@ actor_ref(const struct req *r)
 	return r->ctx.actor.roblox_user_id ? r->ctx.actor.roblox_user_id : r->ctx.actor.user_id;
 }
 
+/*
+ * rankTo must still name a local, assignable rank before Roblox is called: else Roblox would
+ * change and the member record could not be stored. A rank deleted since the entry was made
+ * is 409 invalid_transition (the entry cannot be approved in the workspace's current state;
+ * docs/decisions.md); a rank now numbered 0 or 255 is 400 invalid_field, as on create (§6.2).
+ */
+static enum err
+approve_target(struct req *r, const struct rerank *k, const struct staff_entry *e)
+{
+	for (size_t i = 0; i < k->step.n; i++) {
+		const struct ws_rank *rk = &k->step.ranks[i];
+		if (strcmp(rk->roblox_role_id, e->rank_to) != 0)
+			continue;
+		if (rk->rank == RANK_MIN || rk->rank == RANK_MAX)
+			return ctx_fail(&r->ctx, ERR_INVALID_FIELD, "rankTo",
+					"rank 0 and 255 cannot be assigned");
+		return ERR_OK;
+	}
+	return fail_set(&r->ctx.fail, r->arena, ERR_INVALID_TRANSITION, "from", "pending",
+			"action", "approve", (const char *)NULL);
+}
+
 static enum err
 staff_approve(struct req *r)
 {
@@ -277,6 +324,8 @@ staff_approve(struct req *r)
 	/* Not pending: no Roblox call; the write step answers 409 invalid_transition. */
 	if (e.pending && !e.ended_at && e.rank_to != NULL) {
 		err = rbx_load(r, &k.step, false, NULL);
+		if (!err)
+			err = approve_target(r, &k, &e);
 		if (!err)
 			err = rerank_call(r, &k, e.roblox_user_id, e.rank_to);
 	}

@@ -40,7 +40,8 @@ static const char SQL_GROUP_OWNER[] = "SELECT id FROM communities WHERE roblox_g
 /* The sealed columns change only when their flag argument is 1 (write-only settings). */
 static const char SQL_WS_UPDATE[] =
 	"UPDATE communities SET name = ?, name_key = ?, icon_url = ?, roblox_group_id = ?,"
-	" min_sync_rank = ?, brand_color = ?, timezone = ?, distribution_period = ?,"
+	" roblox_group_name = ?, min_sync_rank = ?, brand_color = ?, timezone = ?,"
+	" distribution_period = ?,"
 	" distribution_weekday = ?, distribution_time = ?, track_staff_only = ?,"
 	" require_consent = ?, afk_timeout_seconds = ?, module_orders = ?, module_moderation = ?,"
 	" open_cloud_key_sealed = CASE WHEN ? = 1 THEN ? ELSE open_cloud_key_sealed END,"
@@ -318,6 +319,12 @@ owner_free(struct ctx *c, const char *sql, const char *value, const char *self_i
 	return ERR_OK;
 }
 
+static bool
+same_group(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* The input laid over cur, in next. */
 static void
 settings_merge(const struct workspace *cur, const struct workspace_input *in,
@@ -328,8 +335,11 @@ settings_merge(const struct workspace *cur, const struct workspace_input *in,
 		next->cm.name = in->name;
 	if (in->icon_set)
 		next->cm.icon_url = in->icon_url;
-	if (in->group_set)
+	/* The name belongs to the old group: a changed or cleared id drops it until a rank sync. */
+	if (in->group_set && !same_group(cur->cm.roblox_group_id, in->roblox_group_id)) {
 		next->cm.roblox_group_id = in->roblox_group_id;
+		next->roblox_group_name = NULL;
+	}
 	if (in->min_sync_set)
 		next->min_sync_rank = in->min_sync_rank;
 	if (in->brand_set)
@@ -427,6 +437,7 @@ settings_write(struct ctx *c, const struct workspace *next, const struct workspa
 		V_TEXT(name_key(c->arena, next->cm.name)),
 		V_TEXT(next->cm.icon_url),
 		V_TEXT(next->cm.roblox_group_id),
+		V_TEXT(next->roblox_group_name),
 		V_INT(next->min_sync_rank),
 		V_TEXT(next->brand_color),
 		V_TEXT(next->timezone),

@@ -10,9 +10,11 @@
 
 #include "auth/secret.h"
 #include "config.h"
+#include "core/id.h"
 #include "core/log.h"
 #include "http/client.h"
 #include "json/json.h"
+#include "json/jw.h"
 
 #define RBX_ROLE_PAGES 50 /* 50 pages of 20: Roblox groups hold at most 40 roles */
 
@@ -191,7 +193,9 @@ roles_from_page(const struct json *arr, struct roblox_role *dst, size_t cap,
 		r->name = json_str(it, "displayName");
 		rank = json_int(it, "rank", -1);
 		r->member_count = json_int(it, "memberCount", 0);
-		if (r->id == NULL || r->name == NULL || rank < 0 || rank > 255)
+		/* The id is stored and later sent back in URLs and bodies: only a Roblox id. */
+		if (r->id == NULL || !roblox_id_is_valid(r->id) || r->name == NULL || rank < 0 ||
+		    rank > 255)
 			return false;
 		r->rank = (int)rank;
 	}
@@ -227,6 +231,26 @@ roblox_role_list(struct roblox *rb, struct roblox_role **out, size_t *n)
 	return RBX_UNAVAILABLE; /* a token that never ends */
 }
 
+/*
+ * The membership path is later used as the URL path of a request carrying the Open Cloud
+ * key, so only `groups/<this group>/memberships/<[A-Za-z0-9_-]+>` is accepted: nothing that
+ * could leave this group's memberships (`..`, `/`, `?`, `%`, another group).
+ */
+static bool
+membership_path_ok(const struct roblox *rb, const char *path)
+{
+	static const char prefix[] = "memberships/";
+	size_t glen = strlen(rb->group_id), n;
+
+	if (path == NULL || strncmp(path, "groups/", 7) != 0 ||
+	    strncmp(path + 7, rb->group_id, glen) != 0 || path[7 + glen] != '/' ||
+	    strncmp(path + 8 + glen, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	path += 8 + glen + sizeof(prefix) - 1;
+	n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	return n > 0 && path[n] == '\0';
+}
+
 enum roblox_result
 roblox_membership_find(struct roblox *rb, const char *user_id, struct roblox_membership *out)
 {
@@ -250,16 +274,33 @@ roblox_membership_find(struct roblox *rb, const char *user_id, struct roblox_mem
 		return RBX_UNAVAILABLE;
 	out->path = json_str(it, "path");
 	out->role_id = last_segment(json_str(it, "role"));
-	return out->path && out->role_id ? RBX_OK : RBX_UNAVAILABLE;
+	if (!membership_path_ok(rb, out->path) || out->role_id == NULL ||
+	    !roblox_id_is_valid(out->role_id)) {
+		out->path = NULL;
+		out->role_id = NULL;
+		return RBX_UNAVAILABLE;
+	}
+	return RBX_OK;
 }
 
 enum roblox_result
 roblox_membership_set_role(struct roblox *rb, const char *membership_path, const char *role_id)
 {
 	const struct json *j;
-	const char *body =
-		arena_printf(rb->arena, "{\"role\":\"groups/%s/roles/%s\"}", rb->group_id, role_id);
+	struct buf b;
+	struct jw w;
+	const char *body;
 
+	/* The JSON writer escapes whatever the ids hold; no id is pasted into JSON text. */
+	buf_init(&b, CLIENT_BODY_MAX);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "role", arena_printf(rb->arena, "groups/%s/roles/%s", rb->group_id, role_id));
+	jw_obj_end(&w);
+	body = b.overflow || b.p == NULL ? NULL : arena_strdup(rb->arena, b.p);
+	buf_release(&b);
+	if (body == NULL)
+		return RBX_UNAVAILABLE;
 	return rbx_call(rb, "PATCH", membership_path, body, &j);
 }
 

@@ -217,9 +217,23 @@ test('46: a workspace key never sees or reaches another workspace\'s items', asy
   // A's identical body does not replay B's item.
   const a2 = ok(await post(L.A, full({ userId: 1001, type: 'writeup', reason: 'B only' }))).history;
   assert.notEqual(a2._id, bItem._id);
-  expectError(await mgmt(A, 'GET', `/${bItem._id}/approve`.replace('/approve', '')), 405, 'method_not_allowed');
-  expectError(await mgmt(A, 'DELETE', `/${bItem._id}`), 404, 'resource_not_found');
-  expectError(await mgmt(A, 'POST', `/${bItem._id}/end`, { body: {} }), 404, 'resource_not_found');
+  // B's entry through A's management routes: 404 exactly like an unknown id, and untouched.
+  const row = () => sql(srv, `SELECT * FROM staff_history WHERE id = '${bItem._id}'`);
+  const stored = row();
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].workspace_id, B.id);
+  const unknown = '0123456789abcdef01234567';
+  const audits = () => sql(srv, 'SELECT COUNT(*) AS n FROM audit_log')[0]?.n;
+  for (const [method, rest, opts] of [['POST', '/approve', { body: {} }], ['POST', '/end', { body: {} }], ['DELETE', '', {}]]) {
+    const nAudit = audits();
+    const viaA = await mgmt(A, method, `/${bItem._id}${rest}`, opts);
+    expectError(viaA, 404, 'resource_not_found');
+    const none = await mgmt(A, method, `/${unknown}${rest}`, opts);
+    expectError(none, 404, 'resource_not_found');
+    assert.deepEqual(viaA.json.error.details, none.json.error.details);
+    assert.equal(audits(), nAudit);
+  }
+  assert.deepEqual(row(), stored);
   assert.ok(!ok(await mgmt(A, 'GET', '?pageSize=100')).entries.some((e) => e.id === bItem._id));
   assert.equal(ok(await list(L.B)).history.length, 1);
 });

@@ -18,6 +18,10 @@ export async function startFakeRoblox({ apiKey = null, botCookie = null } = {}) 
     drop: false, // close every connection without an answer (a network failure)
     huge: false, // answer 200 with a body over 1 MiB
     calls: [], // { method, path, query, body, apiKey }
+    failOn: [], // [{ method, re, status }]: calls whose method and path match answer status
+    hostileRoleId: null, // a role id the roles list answers for its first role (hardening tests)
+    hostilePath: null, // a membership `path` the memberships list answers (hardening tests)
+    hostileMemberRole: null, // a membership `role` the memberships list answers (hardening tests)
   };
   const send = (res, status, obj) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -34,6 +38,8 @@ export async function startFakeRoblox({ apiKey = null, botCookie = null } = {}) 
       if (state.drop) return req.socket.destroy();
       if (state.huge) return send(res, 200, { pad: 'x'.repeat(1100000) });
       if (state.failWith) return send(res, state.failWith, { code: 'FAILED', message: 'forced' });
+      const forced = state.failOn.find((f) => f.method === req.method && f.re.test(u.pathname));
+      if (forced) return send(res, forced.status, { code: 'FAILED', message: 'forced' });
       if (u.pathname.startsWith('/v1/')) return legacy(req.method, u.pathname, body, call, res);
       if (apiKey !== null && call.apiKey !== apiKey) return send(res, 401, { code: 'UNAUTHENTICATED' });
       route(req.method, decodeURIComponent(u.pathname), u.searchParams, body, res);
@@ -59,12 +65,12 @@ export async function startFakeRoblox({ apiKey = null, botCookie = null } = {}) 
     if (method === 'GET' && rest === '') return send(res, 200, { path: `groups/${gid}`, id: gid, displayName: g.name });
     if (method === 'GET' && rest === '/roles') {
       const { slice, next } = page(g.roles, Number(q.get('maxPageSize') || 10), q.get('pageToken'));
-      return send(res, 200, { groupRoles: slice.map((r) => ({ path: `groups/${gid}/roles/${r.id}`, id: r.id, displayName: r.name, rank: r.rank, memberCount: 0 })), nextPageToken: next });
+      return send(res, 200, { groupRoles: slice.map((r, i) => ({ path: `groups/${gid}/roles/${r.id}`, id: i === 0 && !q.get('pageToken') && state.hostileRoleId !== null ? state.hostileRoleId : r.id, displayName: r.name, rank: r.rank, memberCount: 0 })), nextPageToken: next });
     }
     if (method === 'GET' && rest === '/memberships') {
       const f = (q.get('filter') || '').match(/^user == 'users\/(\d+)'$/);
       const ids = [...g.members.keys()].filter((id) => !f || id === f[1]);
-      return send(res, 200, { groupMemberships: ids.map((id) => ({ path: `groups/${gid}/memberships/m${id}`, user: `users/${id}`, role: `groups/${gid}/roles/${g.members.get(id)}` })), nextPageToken: '' });
+      return send(res, 200, { groupMemberships: ids.map((id) => ({ path: state.hostilePath ?? `groups/${gid}/memberships/m${id}`, user: `users/${id}`, role: state.hostileMemberRole ?? `groups/${gid}/roles/${g.members.get(id)}` })), nextPageToken: '' });
     }
     if (method === 'PATCH' && (m = rest.match(/^\/memberships\/m(\d+)$/))) {
       if (!g.members.has(m[1])) return send(res, 404, { code: 'NOT_FOUND' });
