@@ -2,8 +2,9 @@
 # deps.sh: install the Debian packages Roster builds and tests with, when missing, then the
 # npm test tools. Safe to run again; does nothing when all is present.
 set -eu
+# tzdata: session recurrence and distribution boundaries read /usr/share/zoneinfo at run time.
 pkgs="build-essential pkg-config clang libclang-rt-14-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev sqlite3"
+libsodium-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev sqlite3 tzdata"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
