@@ -149,7 +149,10 @@ gate_body(struct req *r)
 		return ERR_UNEXPECTED_BODY;
 	if (r->route->body == NULL)
 		return ERR_OK;
+	/* Two Content-Type lines contradict each other even when the first is right. */
 	if (len > 0 && (!media_is_json(req_header(r, "Content-Type")) ||
+			req_header_count(r, "Content-Type") > 1 ||
+			req_header_count(r, "Content-Encoding") > 1 ||
 			(ce != NULL && strcasecmp(ce, "identity") != 0)))
 		return ERR_MEDIA_TYPE;
 	if (len == 0) {
@@ -173,7 +176,8 @@ gate_readmin_syntax(struct req *r)
 
 	if (r->method == M_GET || r->method == M_HEAD || r->body_len == 0)
 		return json_parse(r->arena, "{}", 2, &r->json) == JSON_OK ? ERR_OK : ERR_INTERNAL;
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	if (ct == NULL || req_header_count(r, "Content-Type") > 1 ||
+	    strncasecmp(ct, "application/json", 16) != 0 ||
 	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
 		return fail_readmin(f, ERR_MEDIA_TYPE, 400, "Invalid content type");
 	switch (json_parse_n(r->arena, r->body, r->body_len, LIMIT_READMIN_JSON_MEMBERS, &r->json)) {
@@ -373,9 +377,12 @@ gate_authenticate(struct req *r)
 	} else {
 		cookie_hdr = req_header(r, "Cookie");
 		unsigned n = cookie_hdr ? cookie_find(cookie_hdr, "roster_session", &tok, &tok_len) : 0;
-		if (n == 0)
+		if (n == 0 && req_header_count(r, "Cookie") <= 1)
 			return ERR_UNAUTHENTICATED;
-		if (n > 1 || !auth_token_is_wellformed(tok, tok_len)) {
+		/* SEC S02: two session cookies, in one Cookie line or across several lines (only
+		 * the first line is searched, so more than one line is refused outright). */
+		if (n != 1 || req_header_count(r, "Cookie") > 1 ||
+		    !auth_token_is_wellformed(tok, tok_len)) {
 			cookie_set_session(r, NULL);
 			return ERR_UNAUTHENTICATED;
 		}
@@ -390,7 +397,12 @@ gate_authenticate(struct req *r)
 		if (r->method != M_GET && r->method != M_HEAD) {
 			const char *host = req_header(r, "Host");
 			char *origin = arena_printf(r->arena, "http://%s", host ? host : "");
-			if (!csrf_check(c, req_header(r, "Sec-Fetch-Site"), req_header(r, "Origin"),
+			/* A repeated Origin, Sec-Fetch-Site or token says two things; none is trusted. */
+			bool one = req_header_count(r, "Origin") <= 1 &&
+				   req_header_count(r, "Sec-Fetch-Site") <= 1 &&
+				   req_header_count(r, "x-csrf-token") <= 1;
+			if (!one ||
+			    !csrf_check(c, req_header(r, "Sec-Fetch-Site"), req_header(r, "Origin"),
 					req_header(r, "x-csrf-token"), origin)) {
 				metrics_csrf_failure();
 				deny_log(r, "auth.csrf_failed", "CSRF validation failed");

@@ -650,6 +650,11 @@ role_update_check(struct ctx *c, const struct role_set *s, const struct role *t,
 	err = role_actor_load(c, &a);
 	if (!err && in->assignable_set)
 		err = assignable_check(c, s, in->assignable, in->n_assignable, level);
+	/* A3: never the role itself. The check above reads its level before this update, so a
+	 * raise in the same request would otherwise let it through. */
+	for (size_t i = 0; !err && in->assignable_set && i < in->n_assignable; i++)
+		if (strcmp(in->assignable[i], t->id) == 0)
+			err = fail_ids(c, ERR_ASSIGNABLE_NOT_BELOW, "ids", &t->id, 1);
 	if (!err)
 		err = hier_role_touch(&a, t);
 	if (!err && in->level_set && !hier_outranks(a.level, in->level))

@@ -385,6 +385,10 @@ test('46: assignableRoles entries must be below the role; unknown ids are unknow
   res = await refusal(400, 'assignable_not_below', () => call('PUT', '/api/admin/roles', {
     key: K.lead, body: { roleId: R.helper.id, assignableRoles: [R.helper.id] } }));
   assert.deepEqual(res.json.error.details, { ids: [R.helper.id] }, 'a role is never assignable by itself');
+  // Also when the same request raises its level (the list is judged at the resulting level).
+  res = await refusal(400, 'assignable_not_below', () => call('PUT', '/api/admin/roles', {
+    key: K.lead, body: { roleId: R.helper.id, level: 25, assignableRoles: [R.helper.id] } }));
+  assert.deepEqual(res.json.error.details, { ids: [R.helper.id] }, 'not even with a level raise');
   res = await refusal(400, 'assignable_not_below', () => call('POST', '/api/admin/roles', {
     key: K.lead, body: { name: uniq('Low'), level: 20, assignableRoles: [R.helper.id] } }));
   const ghost = 'aaaaaaaaaaaaaaaaaaaaaaaa';
