@@ -157,9 +157,7 @@ alts_get(struct req *r)
 		err = write_clusters(r, page, size, &total);
 	if (err)
 		return err;
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", total);
+	write_paging(&r->w, page, size, total);
 	jw_key(&r->w, "stats");
 	if (have)
 		write_stats(&r->w, &stats);

@@ -48,5 +48,7 @@ void write_role_ref(struct jw *w, const char *id, const char *name, int64_t leve
 /* UserSummary {id, username, robloxUserId, role, level, status} (never email). */
 void write_user_summary(struct jw *w, const struct user *u);
 void write_me(struct req *r, struct jw *w);
+/* The paging members every list answer ends with: page, pageSize, total. */
+void write_paging(struct jw *w, int64_t page, int64_t page_size, int64_t total);
 
 #endif

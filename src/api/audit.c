@@ -63,9 +63,7 @@ audit_get(struct req *r)
 	for (size_t i = 0; i < e.n; i++)
 		write_entry(&r->w, &e, i);
 	jw_arr_end(&r->w);
-	jw_kint(&r->w, "page", f.page);
-	jw_kint(&r->w, "pageSize", f.page_size);
-	jw_kint(&r->w, "total", total);
+	write_paging(&r->w, f.page, f.page_size, total);
 	return ERR_OK;
 }
 

@@ -99,9 +99,7 @@ keys_list(struct req *r)
 	for (size_t i = 0; i < k.n; i++)
 		write_key(&r->w, &k, i, c->now);
 	jw_arr_end(&r->w);
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 

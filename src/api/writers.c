@@ -46,3 +46,11 @@ write_user_summary(struct jw *w, const struct user *u)
 	jw_kstr(w, "status", u->status);
 	jw_obj_end(w);
 }
+
+void
+write_paging(struct jw *w, int64_t page, int64_t page_size, int64_t total)
+{
+	jw_kint(w, "page", page);
+	jw_kint(w, "pageSize", page_size);
+	jw_kint(w, "total", total);
+}

@@ -127,9 +127,7 @@ keys_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		write_key(&r->w, k, &v[i]);
 	jw_arr_end(&r->w);
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 

@@ -145,9 +145,7 @@ members_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		write_member(&r->w, &ws, &v[i]);
 	jw_arr_end(&r->w);
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 

@@ -76,14 +76,6 @@ resolve_dist(struct req *r, struct workspace *ws, int64_t *dist)
 	return distribution_get(&r->ctx, ws, *dist, &d);
 }
 
-static void
-paging_tail(struct req *r, int64_t page, int64_t size, int64_t total)
-{
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", total);
-}
-
 static enum err
 leaderboard(struct req *r)
 {
@@ -111,7 +103,7 @@ leaderboard(struct req *r)
 		jw_obj_end(&r->w);
 	}
 	jw_arr_end(&r->w);
-	paging_tail(r, page, size, total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 
@@ -141,7 +133,7 @@ minutes_index(struct req *r)
 		jw_obj_end(&r->w);
 	}
 	jw_arr_end(&r->w);
-	paging_tail(r, page, size, total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 
@@ -296,7 +288,7 @@ dist_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		write_distribution(&r->w, &v[i]);
 	jw_arr_end(&r->w);
-	paging_tail(r, page, size, total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 

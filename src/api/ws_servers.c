@@ -70,14 +70,6 @@ write_action(struct jw *w, const struct action *a)
 	jw_obj_end(w);
 }
 
-static void
-paging_tail(struct req *r, int64_t page, int64_t size, int64_t total)
-{
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", total);
-}
-
 /* The workspace, then path parameter 1 as a server id (400 when malformed, 404 unknown). */
 static enum err
 resolve_server(struct req *r, struct workspace *ws, struct running_server *srv)
@@ -117,7 +109,7 @@ servers_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		write_server(&r->w, &v[i]);
 	jw_arr_end(&r->w);
-	paging_tail(r, page, size, total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 
@@ -203,7 +195,7 @@ actions_index(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		write_action(&r->w, &v[i]);
 	jw_arr_end(&r->w);
-	paging_tail(r, page, size, total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 
@@ -319,7 +311,7 @@ players_index(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		write_player(&r->w, &v[i]);
 	jw_arr_end(&r->w);
-	paging_tail(r, page, size, total);
+	write_paging(&r->w, page, size, total);
 	return ERR_OK;
 }
 

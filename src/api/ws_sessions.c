@@ -456,9 +456,7 @@ sessions_list(struct req *r)
 	for (int64_t i = (page - 1) * size; i < (int64_t)n && i < page * size; i++)
 		write_session(&r->w, &v[i]);
 	jw_arr_end(&r->w);
-	jw_kint(&r->w, "page", page);
-	jw_kint(&r->w, "pageSize", size);
-	jw_kint(&r->w, "total", (int64_t)n);
+	write_paging(&r->w, page, size, (int64_t)n);
 	return ERR_OK;
 }
 
