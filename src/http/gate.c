@@ -468,24 +468,23 @@ gate_touch(struct req *r)
 }
 
 /*
- * Grouped routes: the key checked and the body parsed on the request's thread, before the
- * request is queued for the writer (the parse's answer still comes after the key's).
+ * Grouped routes: the key already checked and the body parsed on the request's thread,
+ * before the request was queued for the writer; the parse's answer keeps its place.
  */
 struct parsed {
-	bool authenticated;
 	enum err err;
 	struct fail fail;
 };
 
 /*
  * Steps 4-10 of the check order, with c->store in the request's transaction. pre, when not
- * NULL, is the body's syntax check already done: its answer still comes after the key's.
+ * NULL, says the key was checked already and holds the body's syntax answer.
  */
 static enum err
 gate_checks(struct req *r, const struct parsed *pre)
 {
 	const struct route *rt = r->route;
-	enum err err = pre != NULL && pre->authenticated ? ERR_OK : gate_authenticate(r);
+	enum err err = pre != NULL ? ERR_OK : gate_authenticate(r);
 
 	if (err == ERR_OK && rt->surface == SURF_READMIN) {
 		if (pre == NULL)
@@ -571,7 +570,6 @@ grouped_prepare(struct grouped *g)
 	c->store = NULL;
 	if (err)
 		return err;
-	g->body.authenticated = true;
 	if (r->route->surface != SURF_READMIN)
 		return ERR_OK;
 	g->body.err = gate_readmin_syntax(r);
@@ -593,7 +591,7 @@ gate_grouped_job(struct store *s, void *arg)
 	enum err err;
 
 	r->ctx.store = s;
-	err = gate_checks(r, r->route->surface == SURF_READMIN ? &g->body : NULL);
+	err = gate_checks(r, &g->body); /* the key was checked by grouped_prepare */
 	if (err == ERR_OK) {
 		g->called = true;
 		err = gate_call(r, &g->last);
@@ -617,15 +615,6 @@ gate_run(struct req *r)
 	if (credential_in_query(r)) {
 		metrics_reject(REJ_CREDENTIAL_IN_QUERY);
 		return ERR_CREDENTIAL_IN_QUERY;
-	}
-	if (rt->grouped && gate_group != NULL) {
-		struct grouped g = { .r = r };
-		err = grouped_prepare(&g);
-		if (err == ERR_OK)
-			err = store_group_run(gate_group, gate_grouped_job, &g);
-		if (err && g.called)
-			drop_headers(r, g.last);
-		return err;
 	}
 	if (!rt->notx) {
 		c->store = store_pool_get(r->pool);
@@ -704,13 +693,6 @@ gate_finish(struct req *r, enum err err)
 		       (const char *const[]){ "requestId", r->request_id, "route", r->route->path,
 					      NULL });
 	resp_error(r, err, r->ctx.fail.err == err ? &r->ctx.fail : NULL);
-}
-
-void
-gate_handle(struct req *r, struct store_pool *pool)
-{
-	if (gate_route(r, pool))
-		gate_finish(r, gate_run(r));
 }
 
 static void
