@@ -48,6 +48,10 @@ void write_role_ref(struct jw *w, const char *id, const char *name, int64_t leve
 /* UserSummary {id, username, robloxUserId, role, level, status} (never email). */
 void write_user_summary(struct jw *w, const struct user *u);
 void write_me(struct req *r, struct jw *w);
+/* A role group's subroles {id, name, maxUsers, minRank, claimOnce} under `key`: the same
+ * objects on the ReAdmin surface ("roles") and on /api/workspaces ("subroles"). */
+struct sess_group;
+void write_subroles(struct jw *w, const char *key, const struct sess_group *g);
 /* The paging members every list answer ends with: page, pageSize, total. */
 void write_paging(struct jw *w, int64_t page, int64_t page_size, int64_t total);
 

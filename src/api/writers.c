@@ -3,6 +3,7 @@
  * (staff-admin.md §1.8), so each has exactly one shape.
  */
 #include "api/api.h"
+#include "model/sessions.h"
 #include "model/users.h"
 
 void
@@ -53,4 +54,21 @@ write_paging(struct jw *w, int64_t page, int64_t page_size, int64_t total)
 	jw_kint(w, "page", page);
 	jw_kint(w, "pageSize", page_size);
 	jw_kint(w, "total", total);
+}
+
+void
+write_subroles(struct jw *w, const char *key, const struct sess_group *g)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	for (size_t i = 0; i < g->n_subroles; i++) {
+		jw_obj(w);
+		jw_kstr(w, "id", g->subroles[i].id);
+		jw_kstr(w, "name", g->subroles[i].name);
+		jw_kint(w, "maxUsers", g->subroles[i].max_users);
+		jw_kint(w, "minRank", g->subroles[i].min_rank);
+		jw_kbool(w, "claimOnce", g->subroles[i].claim_once);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 }

@@ -37,18 +37,7 @@ write_group(struct jw *w, const struct sess_group *g)
 	jw_obj(w);
 	jw_kstr(w, "id", g->id);
 	jw_kstr(w, "name", g->name);
-	jw_key(w, "subroles");
-	jw_arr(w);
-	for (size_t i = 0; i < g->n_subroles; i++) {
-		jw_obj(w);
-		jw_kstr(w, "id", g->subroles[i].id);
-		jw_kstr(w, "name", g->subroles[i].name);
-		jw_kint(w, "maxUsers", g->subroles[i].max_users);
-		jw_kint(w, "minRank", g->subroles[i].min_rank);
-		jw_kbool(w, "claimOnce", g->subroles[i].claim_once);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	write_subroles(w, "subroles", g);
 	write_ids(w, "usedBy", g->used_by, g->n_used_by);
 	jw_ktime(w, "createdAt", g->created_at);
 	jw_ktime(w, "updatedAt", g->updated_at);
